@@ -1,0 +1,29 @@
+/**
+ * Seams of the per-file pipeline: read → deletes → residual filter → drop helper columns. Deletes
+ * and filters plug in as `FileStage`s; row-group pruning plugs in as a `RowGroupFilter`.
+ */
+import type { OperatorFunction } from 'rxjs';
+import type { FileMetaData } from 'hyparquet';
+import type { FileIO } from '../io/input-file.ts';
+import type { FileBatch } from '../read/file-batch.ts';
+import type { FileScanTask } from './file-scan-task.ts';
+import type { ScanStats } from './scan-stats.ts';
+import type { ProjectionPlanner } from '../projection/file-projection.ts';
+
+/** What a stage may use while it processes one file. */
+export interface FileStageContext {
+  readonly io: FileIO;
+  /** Aborts when the scan is unsubscribed or its signal aborts. */
+  readonly signal: AbortSignal;
+  readonly stats: ScanStats;
+  readonly projection: ProjectionPlanner;
+}
+
+/**
+ * A per-file stage: given the task, an operator over that file's batches. Stages may drop rows
+ * (never emit empty batches) but must keep each batch's columns as they are.
+ */
+export type FileStage = (task: FileScanTask, context: FileStageContext) => OperatorFunction<FileBatch, FileBatch>;
+
+/** Decides, from the footer, whether a row group can hold matching rows (false = skip it). */
+export type RowGroupFilter = (task: FileScanTask, footer: FileMetaData, rowGroupIndex: number) => boolean;
