@@ -1,0 +1,215 @@
+/**
+ * Delete benchmark: 10 million deleted positions against one large data file (the shared bench
+ * table, ~1 GB, 26M rows in 1M-row groups), as a position delete file and as a deletion vector.
+ * Measures scan throughput with deletes against the same scan without, and the memory the loaded
+ * deletes keep. Usage: `node --expose-gc --import tsx bench/deletes.bench.ts [--size 1GB]
+ * [--positions 10000000] [--runs 2]`. Reports wall and CPU time (CPU time is the fairer measure on a
+ * shared machine). The last printed line is one JSON object.
+ */
+import { crc32 } from 'node:zlib';
+import { stat, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import * as arrow from 'apache-arrow';
+import * as pw from 'parquet-wasm';
+import { lastValueFrom, reduce } from 'rxjs';
+import { DeleteLoader } from '../src/deletes/delete-loader.ts';
+import { LocalFileIO } from '../src/io/local-file-io.ts';
+import { applyDeletes } from '../src/operators/apply-deletes.ts';
+import { readParquetTail } from '../src/read/parquet-footer.ts';
+import type { DeleteFile, FileScanTask } from '../src/scan/file-scan-task.ts';
+import type { FileStage } from '../src/scan/file-stage.ts';
+import { createScanStats, type ScanStats } from '../src/scan/scan-stats.ts';
+import { scanTasks } from '../src/scan/scan-tasks.ts';
+import { BENCH_DATA_DIR, BENCH_SCHEMA, ensureBenchFile, ensureWarmupFile, parseSize } from './lib/bench-table.ts';
+import { argValue } from './lib/child-process.ts';
+import { passThroughProjection } from './lib/pass-through-projection.ts';
+
+const MB = 2 ** 20;
+const BATCH_SIZE = 131_072;
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+/** Positions spread evenly over the file: `floor(i * rows / n)`. */
+function positionAt(i: number, rows: number, n: number): number {
+  return Math.floor((i * rows) / n);
+}
+
+/** Writes (once) a position delete file naming `dataPath` with `n` positions (zstd, like Iceberg's default). */
+async function ensurePositionDeletes(dataPath: string, rows: number, n: number): Promise<DeleteFile> {
+  const path = join(BENCH_DATA_DIR, `pos-deletes-${n}-of-${rows}.parquet`);
+  if (!(await stat(path).then(() => true, () => false))) {
+    const pos = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) pos[i] = BigInt(positionAt(i, rows, n));
+    const dictType = new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32());
+    const dict = arrow.vectorFromArray([dataPath], new arrow.Utf8());
+    const schema = new arrow.Schema([
+      new arrow.Field('file_path', dictType, false, new Map([['PARQUET:field_id', '2147483546']])),
+      new arrow.Field('pos', new arrow.Int64(), false, new Map([['PARQUET:field_id', '2147483545']])),
+    ]);
+    const table = new arrow.Table(schema, {
+      file_path: arrow.makeVector(arrow.makeData({ type: dictType, length: n, nullCount: 0, data: new Int32Array(n), dictionary: dict })),
+      pos: arrow.makeVector(pos),
+    });
+    const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.ZSTD).setColumnDictionaryEnabled('pos', false).build();
+    await writeFile(path, pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props));
+  }
+  const size = (await stat(path)).size;
+  return { content: 'position_deletes', path, format: 'parquet', recordCount: n, fileSizeInBytes: size, specId: 0, partition: {} };
+}
+
+/** Writes (once) a Puffin file with one DV of the same positions (bitmap containers, no runs). */
+async function ensureDeletionVector(dataPath: string, rows: number, n: number): Promise<DeleteFile> {
+  const path = join(BENCH_DATA_DIR, `dv-${n}-of-${rows}.puffin`);
+  const containers = Math.ceil(rows / 65536);
+  const roaringBytes = 8 + 4 + 4 + 4 + containers * 4 + containers * 4 + containers * 8192;
+  const blobLength = 4 + 4 + roaringBytes + 4;
+  if (!(await stat(path).then(() => true, () => false))) {
+    const bits = new Uint8Array(containers * 8192);
+    const cards = new Uint32Array(containers);
+    for (let i = 0; i < n; i++) {
+      const p = positionAt(i, rows, n);
+      bits[p >> 3] |= 1 << (p & 7);
+      cards[p >>> 16]++;
+    }
+    const body = new Uint8Array(4 + roaringBytes);
+    const v = new DataView(body.buffer);
+    body.set([0xd1, 0xd3, 0x39, 0x64]);
+    let o = 4;
+    v.setBigUint64(o, 1n, true); o += 8; // one bucket, key 0
+    v.setUint32(o, 0, true); o += 4;
+    v.setUint32(o, 12346, true); o += 4; // no run containers
+    v.setUint32(o, containers, true); o += 4;
+    for (let c = 0; c < containers; c++) {
+      if (cards[c]! <= 4096) throw new Error('bench DV expects > 4096 positions per 65536 rows (bitmap containers)');
+      v.setUint16(o, c, true); v.setUint16(o + 2, cards[c]! - 1, true); o += 4;
+    }
+    const containerStart = o + containers * 4 - 4 - 8 - 4; // offsets count from the 32-bit bitmap's start
+    for (let c = 0; c < containers; c++) { v.setUint32(o, containerStart + c * 8192, true); o += 4; }
+    body.set(bits, o);
+    const blob = new Uint8Array(blobLength);
+    const bv = new DataView(blob.buffer);
+    bv.setUint32(0, body.length, false);
+    blob.set(body, 4);
+    bv.setUint32(4 + body.length, crc32(body) >>> 0, false);
+    const footer = new TextEncoder().encode(JSON.stringify({ blobs: [{ type: 'deletion-vector-v1', fields: [2147483645], 'snapshot-id': -1, 'sequence-number': -1, offset: 4, length: blob.length }] }));
+    const file = new Uint8Array(4 + blob.length + 4 + footer.length + 12);
+    const magic = [0x50, 0x46, 0x41, 0x31];
+    file.set(magic, 0);
+    file.set(blob, 4);
+    let f = 4 + blob.length;
+    file.set(magic, f); f += 4;
+    file.set(footer, f); f += footer.length;
+    new DataView(file.buffer).setUint32(f, footer.length, true); f += 8;
+    file.set(magic, f);
+    await writeFile(path, file);
+  }
+  const size = (await stat(path)).size;
+  return {
+    content: 'position_deletes', path, format: 'puffin', recordCount: n, fileSizeInBytes: size, specId: 0, partition: {},
+    referencedDataFile: dataPath, contentOffset: 4, contentSizeInBytes: blobLength,
+  };
+}
+
+async function scanOnce(task: FileScanTask, deletes?: FileStage): Promise<{ seconds: number; cpuSeconds: number; rows: number; stats: ScanStats }> {
+  const stats = createScanStats();
+  gc();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const rows = await lastValueFrom(
+    scanTasks([task], { io: new LocalFileIO(), projection: passThroughProjection(BENCH_SCHEMA), batchSize: BATCH_SIZE, concurrency: 1, deletes, stats })
+      .pipe(reduce((n, b) => n + b.numRows, 0)),
+  );
+  const used = process.cpuUsage(cpu);
+  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, rows, stats };
+}
+
+/** Memory the loaded deletes of `task` keep (heap + array buffers, after GC), and the load time. */
+async function deleteMemory(task: FileScanTask): Promise<{ retainedMB: number; setMB: number; loadSeconds: number }> {
+  gc(); gc();
+  const before = process.memoryUsage();
+  const started = performance.now();
+  const loader = new DeleteLoader({ io: new LocalFileIO(), signal: new AbortController().signal });
+  const loaded = await loader.load(task);
+  const loadSeconds = (performance.now() - started) / 1000;
+  gc(); gc();
+  const after = process.memoryUsage();
+  const sets = [...loaded.positions, ...(loaded.deletionVector ? [loaded.deletionVector] : [])];
+  const setMB = sets.reduce((s, p) => s + p.byteLength, 0) / MB;
+  const retainedMB = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / MB;
+  void loader; // keep the loader (and its cache) alive until measured
+  return { retainedMB: Math.round(retainedMB * 10) / 10, setMB: Math.round(setMB * 10) / 10, loadSeconds: Math.round(loadSeconds * 1000) / 1000 };
+}
+
+async function main(): Promise<void> {
+  const size = parseSize(argValue('size') ?? '1GB');
+  const n = Number(argValue('positions') ?? 10_000_000);
+  const runs = Number(argValue('runs') ?? 2);
+  const log = (s: string): void => console.error(s);
+  const dataPath = await ensureBenchFile(size, log);
+  const tail = await readParquetTail(new LocalFileIO().newInputFile(dataPath));
+  const rows = Number(tail.metadata.num_rows);
+  if (rows < n) throw new Error(`data file has ${rows} rows, fewer than ${n} positions`);
+  const base: FileScanTask = {
+    dataFile: { content: 'data', path: dataPath, format: 'parquet', recordCount: rows, fileSizeInBytes: tail.fileSize, specId: 0, partition: {} },
+    deletes: [],
+  };
+  const posTask = { ...base, deletes: [await ensurePositionDeletes(dataPath, rows, n)] };
+  const dvTask = { ...base, deletes: [await ensureDeletionVector(dataPath, rows, n)] };
+  const warm = await ensureWarmupFile();
+  await scanOnce({ ...base, dataFile: { ...base.dataFile, path: warm, fileSizeInBytes: (await stat(warm)).size } });
+
+  const best = { baseline: Infinity, position: Infinity, dv: Infinity };
+  const cpu = { baseline: Infinity, position: Infinity, dv: Infinity };
+  let deletedRows = { position: 0, dv: 0 };
+  for (let r = 0; r < runs; r++) {
+    const b = await scanOnce(base);
+    if (b.rows !== rows) throw new Error(`baseline read ${b.rows} of ${rows} rows`);
+    best.baseline = Math.min(best.baseline, b.seconds);
+    cpu.baseline = Math.min(cpu.baseline, b.cpuSeconds);
+    const p = await scanOnce(posTask, applyDeletes());
+    if (p.rows !== rows - n) throw new Error(`position deletes left ${p.rows} rows, expected ${rows - n}`);
+    best.position = Math.min(best.position, p.seconds);
+    cpu.position = Math.min(cpu.position, p.cpuSeconds);
+    deletedRows.position = p.stats.rowsDeleted.position;
+    const d = await scanOnce(dvTask, applyDeletes());
+    if (d.rows !== rows - n) throw new Error(`deletion vector left ${d.rows} rows, expected ${rows - n}`);
+    best.dv = Math.min(best.dv, d.seconds);
+    cpu.dv = Math.min(cpu.dv, d.cpuSeconds);
+    deletedRows.dv = d.stats.rowsDeleted.deletionVector;
+    log(`run ${r + 1}: wall/cpu s: baseline ${b.seconds.toFixed(2)}/${b.cpuSeconds.toFixed(2)}, position deletes ${p.seconds.toFixed(2)}/${p.cpuSeconds.toFixed(2)}, DV ${d.seconds.toFixed(2)}/${d.cpuSeconds.toFixed(2)}`);
+  }
+  const posMem = await deleteMemory(posTask);
+  const dvMem = await deleteMemory(dvTask);
+  const rate = (s: number): number => Math.round(rows / s);
+  const result = {
+    bench: 'deletes',
+    dataFile: { rows, bytes: tail.fileSize, rowGroups: tail.metadata.row_groups.length },
+    deletedPositions: n,
+    loadAverage1m: round(loadavg()[0]!),
+    baseline: { seconds: round(best.baseline), cpuSeconds: round(cpu.baseline), rowsPerSecond: rate(best.baseline) },
+    positionDeletes: {
+      seconds: round(best.position), cpuSeconds: round(cpu.position), rowsPerSecond: rate(best.position),
+      slowdown: round(best.position / best.baseline), cpuSlowdown: round(cpu.position / cpu.baseline),
+      rowsDeleted: deletedRows.position, deleteFileBytes: posTask.deletes[0]!.fileSizeInBytes, ...posMem,
+    },
+    deletionVector: {
+      seconds: round(best.dv), cpuSeconds: round(cpu.dv), rowsPerSecond: rate(best.dv),
+      slowdown: round(best.dv / best.baseline), cpuSlowdown: round(cpu.dv / cpu.baseline),
+      rowsDeleted: deletedRows.dv, blobBytes: dvTask.deletes[0]!.contentSizeInBytes, ...dvMem,
+    },
+    targets: {
+      memoryMB: 100,
+      maxSlowdown: 1.2,
+      memoryOk: posMem.retainedMB <= 100 && dvMem.retainedMB <= 100,
+      throughputOk: best.position / best.baseline <= 1.2 && best.dv / best.baseline <= 1.2,
+      cpuThroughputOk: cpu.position / cpu.baseline <= 1.2 && cpu.dv / cpu.baseline <= 1.2,
+    },
+  };
+  console.log(JSON.stringify(result));
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+await main();

@@ -1,0 +1,96 @@
+/**
+ * Throughput benchmark: full-scan rows/s of `scanTasks` against parquet-wasm's own `readParquet`
+ * on the same file in the same process (alternating runs, median of each).
+ * Usage: `node --expose-gc --import tsx bench/throughput.bench.ts [--size 256MB] [--runs 3]`.
+ * The last printed line is one JSON object.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import * as pw from 'parquet-wasm';
+import { lastValueFrom, toArray } from 'rxjs';
+import { LocalFileIO } from '../src/io/local-file-io.ts';
+import { scanTasks } from '../src/scan/scan-tasks.ts';
+import { DEFAULT_BATCH_SIZE } from '../src/scan/scan-options.ts';
+import { toArrowBatch } from '../src/read/parquet-wasm.ts';
+import type { FileScanTask } from '../src/scan/file-scan-task.ts';
+import { BENCH_SCHEMA, ensureBenchFile, ensureWarmupFile, parseSize } from './lib/bench-table.ts';
+import { passThroughProjection } from './lib/pass-through-projection.ts';
+import { argValue } from './lib/child-process.ts';
+
+const projection = passThroughProjection(BENCH_SCHEMA);
+
+async function taskFor(path: string): Promise<FileScanTask> {
+  const size = (await stat(path)).size;
+  return { dataFile: { content: 'data', path, format: 'parquet', recordCount: 0, fileSizeInBytes: size, specId: 0, partition: {} }, deletes: [] };
+}
+
+/** Full scan through iceberg-rx (I/O included); returns [rows, seconds]. */
+async function scanOnce(task: FileScanTask): Promise<[number, number]> {
+  const t = performance.now();
+  let rows = 0;
+  await new Promise<void>((resolve, reject) =>
+    scanTasks([task], { io: new LocalFileIO(), projection, batchSize: DEFAULT_BATCH_SIZE }).subscribe({
+      next: (b) => (rows += b.numRows),
+      error: reject,
+      complete: resolve,
+    }),
+  );
+  return [rows, (performance.now() - t) / 1000];
+}
+
+/** parquet-wasm `readParquet` on bytes already in memory; optionally also converting to apache-arrow. */
+function readParquetOnce(bytes: Uint8Array, convert: boolean): [number, number] {
+  const t = performance.now();
+  const table = pw.readParquet(bytes, { batchSize: DEFAULT_BATCH_SIZE });
+  let rows = 0;
+  if (convert) {
+    for (const b of table.recordBatches()) rows += toArrowBatch(b).numRows;
+  } else {
+    for (const b of table.recordBatches()) {
+      rows += b.numRows;
+      b.free();
+    }
+  }
+  table.free();
+  return [rows, (performance.now() - t) / 1000];
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const sizeArg = argValue('size', '256MB')!;
+  const runs = Number(argValue('runs', '3'));
+  const path = await ensureBenchFile(parseSize(sizeArg), (s) => console.log(s));
+  const task = await taskFor(path);
+  const bytes = new Uint8Array(await readFile(path));
+  await lastValueFrom(scanTasks([await taskFor(await ensureWarmupFile())], { io: new LocalFileIO(), projection }).pipe(toArray()));
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  const theirsConverted: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < runs; i++) {
+    const [r1, s1] = await scanOnce(task);
+    const [r2, s2] = readParquetOnce(bytes, false);
+    const [r3, s3] = readParquetOnce(bytes, true);
+    if (r1 !== r2 || r2 !== r3) throw new Error(`row counts differ: ${r1} ${r2} ${r3}`);
+    rows = r1;
+    ours.push(r1 / s1);
+    theirs.push(r2 / s2);
+    theirsConverted.push(r3 / s3);
+    console.log(`run ${i + 1}: scanTasks ${(r1 / s1 / 1e6).toFixed(2)} M rows/s, readParquet ${(r2 / s2 / 1e6).toFixed(2)} M rows/s, readParquet+ffi ${(r3 / s3 / 1e6).toFixed(2)} M rows/s`);
+  }
+  const result = {
+    size: sizeArg,
+    fileSize: bytes.length,
+    rows,
+    runs,
+    batchSize: DEFAULT_BATCH_SIZE,
+    scanTasksRowsPerSecond: median(ours),
+    readParquetRowsPerSecond: median(theirs),
+    readParquetWithArrowRowsPerSecond: median(theirsConverted),
+    ratioVsReadParquet: median(ours) / median(theirs),
+    ratioVsReadParquetWithArrow: median(ours) / median(theirsConverted),
+  };
+  console.log(JSON.stringify(result));
+}
+
+await main();

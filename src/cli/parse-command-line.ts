@@ -1,0 +1,204 @@
+/**
+ * Turns `iceberg-rx` arguments into typed command options (node:util `parseArgs`, strict: an
+ * unknown option or a malformed value is a `UsageError`, exit code 2).
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from './cli-error.ts';
+
+/** Output formats of `scan`. */
+export type OutputFormat = 'ndjson' | 'csv' | 'arrow' | 'table';
+
+/** Options shared by the commands that choose a snapshot. */
+export interface SnapshotChoice {
+  readonly snapshotId?: string;
+  readonly ref?: string;
+  /** Epoch milliseconds. */
+  readonly asOf?: number;
+}
+
+/** Parsed `scan` options. */
+export interface ScanCommandOptions extends SnapshotChoice {
+  readonly command: 'scan';
+  readonly table: string;
+  readonly format?: OutputFormat;
+  readonly select?: string[];
+  readonly filter?: string;
+  readonly limit?: number;
+  readonly batchSize?: number;
+  readonly concurrency?: number;
+  readonly locationMap: Record<string, string>;
+  readonly caseSensitive: boolean;
+  readonly stats: boolean;
+  readonly quiet: boolean;
+}
+
+/** Parsed `inspect` options. */
+export interface InspectCommandOptions {
+  readonly command: 'inspect';
+  readonly table: string;
+  readonly json: boolean;
+  readonly locationMap: Record<string, string>;
+}
+
+/** Parsed `plan` options. */
+export interface PlanCommandOptions extends SnapshotChoice {
+  readonly command: 'plan';
+  readonly table: string;
+  readonly filter?: string;
+  readonly json: boolean;
+  readonly caseSensitive: boolean;
+  readonly locationMap: Record<string, string>;
+}
+
+/** What the command line asked for. */
+export type CommandLine =
+  | ScanCommandOptions
+  | InspectCommandOptions
+  | PlanCommandOptions
+  | { readonly command: 'help'; readonly topic?: 'scan' | 'inspect' | 'plan' };
+
+const COMMANDS = ['scan', 'inspect', 'plan'] as const;
+type CommandName = (typeof COMMANDS)[number];
+
+const MAP = { map: { type: 'string', multiple: true } } as const;
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
+const SNAPSHOT = { snapshot: { type: 'string' }, ref: { type: 'string' }, 'as-of': { type: 'string' } } as const;
+
+function positiveInt(name: string, text: string | undefined, command: string, allowZero = false): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text.trim())) throw new UsageError(`--${name} expects a ${allowZero ? 'non-negative' : 'positive'} integer, got ${JSON.stringify(text)}`, command);
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || (!allowZero && n === 0)) throw new UsageError(`--${name} is out of range: ${text}`, command);
+  return n;
+}
+
+/** `--as-of` text → epoch milliseconds (digits are epoch ms; anything else must parse as ISO-8601). */
+export function parseAsOf(text: string | undefined, command: string): number | undefined {
+  if (text === undefined) return undefined;
+  const t = text.trim();
+  if (/^-?\d+$/.test(t)) return Number(t);
+  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(t)) {
+    throw new UsageError(`--as-of expects an ISO-8601 time or epoch milliseconds, got ${JSON.stringify(text)}`, command);
+  }
+  const ms = Date.parse(t.replace(' ', 'T'));
+  if (Number.isNaN(ms)) throw new UsageError(`--as-of is not a valid time: ${JSON.stringify(text)}`, command);
+  return ms;
+}
+
+function parseSnapshot(values: { snapshot?: string; ref?: string; 'as-of'?: string }, command: string): SnapshotChoice {
+  const chosen = [values.snapshot, values.ref, values['as-of']].filter((v) => v !== undefined).length;
+  if (chosen > 1) throw new UsageError('use only one of --snapshot, --ref and --as-of', command);
+  if (values.snapshot !== undefined && !/^-?\d+$/.test(values.snapshot.trim())) {
+    throw new UsageError(`--snapshot expects a snapshot id (digits), got ${JSON.stringify(values.snapshot)}`, command);
+  }
+  return {
+    ...(values.snapshot !== undefined ? { snapshotId: values.snapshot.trim() } : {}),
+    ...(values.ref !== undefined ? { ref: values.ref } : {}),
+    ...(values['as-of'] !== undefined ? { asOf: parseAsOf(values['as-of'], command) } : {}),
+  };
+}
+
+/** `--map FROM=TO` values → a location map. */
+export function parseLocationMap(values: string[] | undefined, command: string): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const eq = v.indexOf('=');
+    if (eq <= 0 || eq === v.length - 1) throw new UsageError(`--map expects FROM=TO, got ${JSON.stringify(v)}`, command);
+    map[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return map;
+}
+
+function oneTable(positionals: string[], command: string): string {
+  if (positionals.length === 0) throw new UsageError(`${command}: missing <table> (a table directory or metadata file)`, command);
+  if (positionals.length > 1) throw new UsageError(`${command}: unexpected argument ${JSON.stringify(positionals[1])}`, command);
+  return positionals[0];
+}
+
+function wrap<T>(command: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${command}: ${(error as Error).message}`, command);
+  }
+}
+
+function parseScan(args: string[]): CommandLine {
+  const { values, positionals } = wrap('scan', () => parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      ...HELP, ...MAP, ...SNAPSHOT,
+      format: { type: 'string' }, select: { type: 'string' }, filter: { type: 'string' }, limit: { type: 'string' },
+      'batch-size': { type: 'string' }, concurrency: { type: 'string' }, stats: { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' }, 'case-insensitive': { type: 'boolean' },
+    },
+  }));
+  if (values.help) return { command: 'help', topic: 'scan' };
+  const format = values.format;
+  if (format !== undefined && !['ndjson', 'csv', 'arrow', 'table'].includes(format)) {
+    throw new UsageError(`--format expects ndjson, csv, arrow or table, got ${JSON.stringify(format)}`, 'scan');
+  }
+  const select = values.select?.split(',').map((s) => s.trim());
+  if (select !== undefined && select.some((s) => s === '')) throw new UsageError('--select has an empty column name', 'scan');
+  return {
+    command: 'scan',
+    table: oneTable(positionals, 'scan'),
+    ...(format !== undefined ? { format: format as OutputFormat } : {}),
+    ...(select !== undefined ? { select } : {}),
+    ...(values.filter !== undefined ? { filter: values.filter } : {}),
+    ...(values.limit !== undefined ? { limit: positiveInt('limit', values.limit, 'scan', true) } : {}),
+    ...(values['batch-size'] !== undefined ? { batchSize: positiveInt('batch-size', values['batch-size'], 'scan') } : {}),
+    ...(values.concurrency !== undefined ? { concurrency: positiveInt('concurrency', values.concurrency, 'scan') } : {}),
+    ...parseSnapshot(values, 'scan'),
+    locationMap: parseLocationMap(values.map, 'scan'),
+    caseSensitive: !values['case-insensitive'],
+    stats: values.stats === true,
+    quiet: values.quiet === true,
+  };
+}
+
+function parseInspect(args: string[]): CommandLine {
+  const { values, positionals } = wrap('inspect', () => parseArgs({
+    args, allowPositionals: true, strict: true, options: { ...HELP, ...MAP, json: { type: 'boolean' } },
+  }));
+  if (values.help) return { command: 'help', topic: 'inspect' };
+  return { command: 'inspect', table: oneTable(positionals, 'inspect'), json: values.json === true, locationMap: parseLocationMap(values.map, 'inspect') };
+}
+
+function parsePlan(args: string[]): CommandLine {
+  const { values, positionals } = wrap('plan', () => parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { ...HELP, ...MAP, ...SNAPSHOT, filter: { type: 'string' }, json: { type: 'boolean' }, 'case-insensitive': { type: 'boolean' } },
+  }));
+  if (values.help) return { command: 'help', topic: 'plan' };
+  return {
+    command: 'plan',
+    table: oneTable(positionals, 'plan'),
+    ...(values.filter !== undefined ? { filter: values.filter } : {}),
+    ...parseSnapshot(values, 'plan'),
+    json: values.json === true,
+    caseSensitive: !values['case-insensitive'],
+    locationMap: parseLocationMap(values.map, 'plan'),
+  };
+}
+
+/** Parses the arguments after the program name. Throws `UsageError` on any mistake. */
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' && COMMANDS.includes(rest[0] as CommandName) ? (rest[0] as CommandName) : undefined;
+    return topic !== undefined ? { command: 'help', topic } : { command: 'help' };
+  }
+  switch (first) {
+    case 'scan': return parseScan(rest);
+    case 'inspect': return parseInspect(rest);
+    case 'plan': return parsePlan(rest);
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(first)} (expected scan, inspect or plan; see --help)`);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * `iceberg-rx scan`: streams a table's rows to stdout in the chosen format, pulling batches one at
+ * a time (stdout backpressure reaches the reader), with a progress line on a terminal's stderr
+ * and `--stats` as one JSON object on stderr at the end.
+ */
+import type { Schema as ArrowSchema } from 'apache-arrow';
+import { lastValueFrom, reduce } from 'rxjs';
+import { isIcebergScanError } from '../errors.ts';
+import type { ScanStats } from '../scan/scan-stats.ts';
+import { loadTable } from '../table/load-table.ts';
+import type { TableScan } from '../table/table-scan.ts';
+import { describeError, exitCodeOf, EXIT_OK } from './cli-error.ts';
+import type { CliEnv } from './cli-env.ts';
+import { createOutputSink } from './output-sink.ts';
+import type { ScanCommandOptions } from './parse-command-line.ts';
+import { startProgress, type ProgressDisplay } from './progress-display.ts';
+import { createBatchWriter } from './scan-output.ts';
+
+/** The `--stats` object: what the scan read, skipped and removed. */
+export interface ScanStatsReport {
+  readonly rows: number;
+  readonly batches: number;
+  readonly files: number;
+  readonly rowGroupsRead: number;
+  readonly rowGroupsSkipped: number;
+  readonly bytesRead: number;
+  readonly readCalls: number;
+  readonly deleteFilesRead: number;
+  readonly rowsDeleted: ScanStats['rowsDeleted'];
+  readonly rowsFiltered: number;
+  readonly pruned: ScanStats['pruned'];
+  readonly seconds: number;
+}
+
+/** The `--stats` report of a scan's stats (`seconds` measured by the caller when the scan stopped early). */
+export function statsReport(stats: ScanStats, seconds: number): ScanStatsReport {
+  return {
+    rows: stats.rows,
+    batches: stats.batches,
+    files: stats.files,
+    rowGroupsRead: stats.rowGroupsRead,
+    rowGroupsSkipped: stats.rowGroupsSkipped,
+    bytesRead: stats.bytesRead,
+    readCalls: stats.readCalls,
+    deleteFilesRead: stats.deleteFilesRead,
+    rowsDeleted: { ...stats.rowsDeleted },
+    rowsFiltered: stats.rowsFiltered,
+    pruned: { ...stats.pruned },
+    seconds: Number((stats.seconds > 0 ? stats.seconds : seconds).toFixed(3)),
+  };
+}
+
+/** The scan's output Arrow schema once known (used for the header of an empty result). */
+function outputSchema(scan: TableScan): ArrowSchema | undefined {
+  return (scan as unknown as { latestSchema?: ArrowSchema }).latestSchema;
+}
+
+/** Counts the planned tasks in the background so the progress line can show a total. */
+function countTasks(scan: TableScan, onTotal: (n: number) => void, signal: AbortSignal): void {
+  const planning = scan.table.scan({ ...scan.options, signal });
+  lastValueFrom(planning.planFiles().pipe(reduce((n) => n + 1, 0)), { defaultValue: 0 }).then(onTotal, () => undefined);
+}
+
+/** Runs `scan`; resolves with the exit code. */
+export async function runScan(options: ScanCommandOptions, env: CliEnv): Promise<number> {
+  const sink = createOutputSink(env.stdout);
+  const started = performance.now();
+  const format = options.format ?? (env.stdoutIsTTY ? 'table' : 'ndjson');
+  let progress: ProgressDisplay | undefined;
+  let scan: TableScan | undefined;
+  const background = new AbortController();
+  try {
+    const table = await loadTable(options.table, { locationMap: options.locationMap });
+    scan = table.scan({
+      ...(options.select !== undefined ? { select: options.select } : {}),
+      ...(options.filter !== undefined ? { filter: options.filter } : {}),
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.snapshotId !== undefined ? { snapshotId: options.snapshotId } : {}),
+      ...(options.ref !== undefined ? { ref: options.ref } : {}),
+      ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
+      caseSensitive: options.caseSensitive,
+      signal: sink.signal,
+    });
+    const writer = createBatchWriter(format, sink, Math.max(12, Math.floor(((env.stdout as { columns?: number }).columns ?? 160) / 4)));
+    if (env.stderrIsTTY && !options.quiet) {
+      let total: number | undefined;
+      const running = scan;
+      countTasks(running, (n) => (total = n), background.signal);
+      progress = startProgress(env.stderr, () => ({
+        rows: running.stats.rows,
+        bytes: running.stats.bytesRead,
+        filesDone: running.stats.files,
+        ...(total !== undefined ? { filesTotal: total } : {}),
+      }));
+    }
+    for await (const batch of scan.toAsyncIterable()) {
+      await writer.write(batch);
+      if (sink.closed) break;
+    }
+    await writer.close(outputSchema(scan));
+    progress?.stop();
+    progress = undefined;
+    if (options.stats) env.stderr.write(`${JSON.stringify(statsReport(scan.stats, (performance.now() - started) / 1000))}\n`);
+    return EXIT_OK;
+  } catch (error) {
+    progress?.stop();
+    progress = undefined;
+    if (sink.closed && (!isIcebergScanError(error) || error.code === 'aborted')) return EXIT_OK;
+    env.stderr.write(describeError(error));
+    if (options.stats && scan !== undefined) {
+      env.stderr.write(`${JSON.stringify(statsReport(scan.stats, (performance.now() - started) / 1000))}\n`);
+    }
+    return exitCodeOf(error);
+  } finally {
+    progress?.stop();
+    background.abort();
+  }
+}

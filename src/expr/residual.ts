@@ -1,0 +1,40 @@
+/**
+ * Residuals: what is left of a row filter for one file once its partition tuple is known. Each
+ * predicate becomes `true` when the strict projection holds for the file's partition (every row
+ * matches it), `false` when the inclusive projection fails (no row can), and stays otherwise.
+ */
+import type { PartitionSpec } from '../spec/partition-spec.ts';
+import type { ContentFile } from '../scan/file-scan-task.ts';
+import { andB, FALSE, orB, TRUE, type BoundExpression } from './bind.ts';
+import { evaluatePartition } from './metrics-evaluator.ts';
+import { projectPredicate } from './project.ts';
+
+/**
+ * The residual of `filter` for a file of partition spec `spec`.
+ *
+ * @param filter The bound row filter.
+ * @param spec The file's partition spec.
+ * @param file The file (its `partition` tuple is read).
+ * @returns A bound expression: `true` (no row filtering needed), `false` (skip the file) or the
+ *   predicates that still need evaluating on rows.
+ */
+export function residualFor(filter: BoundExpression, spec: PartitionSpec, file: ContentFile): BoundExpression {
+  if (spec.fields.length === 0) return filter;
+  const go = (e: BoundExpression): BoundExpression => {
+    switch (e.op) {
+      case 'true':
+      case 'false':
+        return e;
+      case 'and': return andB(go(e.left), go(e.right));
+      case 'or': return orB(go(e.left), go(e.right));
+      default: {
+        const strict = projectPredicate(e, spec, 'strict');
+        if (strict.op !== 'false' && evaluatePartition(strict, file, false)) return TRUE;
+        const inclusive = projectPredicate(e, spec, 'inclusive');
+        if (inclusive.op !== 'true' && !evaluatePartition(inclusive, file, true)) return FALSE;
+        return e;
+      }
+    }
+  };
+  return go(filter);
+}

@@ -1,0 +1,110 @@
+/**
+ * `createScanFilter`: one row filter prepared for every level of a scan — manifests, data and
+ * delete files, residuals, Parquet row groups and rows — all bound once to the scan's schema.
+ */
+import type { FileMetaData } from 'hyparquet';
+import type { PartitionSpec } from '../spec/partition-spec.ts';
+import type { NameMapping } from '../spec/name-mapping.ts';
+import type { StructType } from '../spec/schema.ts';
+import type { ContentFile, FileScanTask } from '../scan/file-scan-task.ts';
+import type { FileStage, RowGroupFilter } from '../scan/file-stage.ts';
+import { filterRows, residualBinder } from '../operators/filter-rows.ts';
+import { bindExpression, referencedFieldIds, unbindExpression, type BoundExpression } from './bind.ts';
+import type { Expression } from './expression.ts';
+import { manifestMightMatch, type ManifestSummaryInput } from './manifest-evaluator.ts';
+import { metricsMightMatch, partitionMightMatch } from './metrics-evaluator.ts';
+import { parseFilter } from './parse-filter.ts';
+import { residualFor } from './residual.ts';
+import { rowGroupMightMatch } from './row-group-evaluator.ts';
+
+/** Options of {@link createScanFilter}. */
+export interface ScanFilterOptions {
+  /** The row filter: filter text (see `parseFilter`) or an expression tree. Absent: all rows. */
+  readonly filter?: string | Expression;
+  /** The schema of the scanned snapshot. */
+  readonly schema: StructType;
+  /** Every partition spec of the table (files and manifests name theirs by id). */
+  readonly specs: readonly PartitionSpec[];
+  /** Match column names case-sensitively (default true). */
+  readonly caseSensitive?: boolean;
+  /** The table's name mapping: row-group pruning of files written without field ids uses it. */
+  readonly nameMapping?: NameMapping;
+}
+
+/** A manifest-list entry as the manifest evaluator needs it. */
+export interface ManifestForPruning extends ManifestSummaryInput {
+  readonly partitionSpecId: number;
+}
+
+/** The row filter of one scan, ready for every pruning level. */
+export interface ScanFilter {
+  /** The bound filter (`{ op: 'true' }` when there is none). */
+  readonly bound: BoundExpression;
+  /** True when the filter keeps every row (then nothing needs pruning or filtering). */
+  readonly isAlwaysTrue: boolean;
+  /** Field ids the filter reads: the projection must read them (as helper columns if not selected). */
+  readonly referencedFieldIds: readonly number[];
+  /** False when no file listed by the manifest can hold a matching row (skip the manifest). */
+  manifestMatches(manifest: ManifestForPruning): boolean;
+  /**
+   * False when the data or delete file cannot hold a matching row: by its partition tuple
+   * (inclusive projection through its own spec) and its column metrics.
+   */
+  fileMatches(file: ContentFile): boolean;
+  /**
+   * The residual JSON to put in the file's `FileScanTask.residual`: `undefined` when every row of
+   * the file matches (no row filtering), `{ op: 'false' }` when none can (skip the file).
+   */
+  residualFor(file: ContentFile): Expression | undefined;
+  /** Row-group pruning by Parquet statistics against each task's residual. */
+  readonly rowGroupFilter: RowGroupFilter;
+  /** The residual row-filter stage (see `filterRows`). */
+  readonly filterStage: FileStage;
+}
+
+/**
+ * Parses (when given text) and binds a scan's row filter once, and returns the functions the
+ * planner and the reader call.
+ *
+ * @throws IcebergScanError `invalid_argument` for a filter that does not parse or bind, with the
+ *   offending column and offset in `context`.
+ */
+export function createScanFilter(options: ScanFilterOptions): ScanFilter {
+  const caseSensitive = options.caseSensitive ?? true;
+  const expr = options.filter === undefined ? { op: 'true' as const } : typeof options.filter === 'string' ? parseFilter(options.filter) : options.filter;
+  const bound = bindExpression(expr, options.schema, { caseSensitive });
+  const specs = new Map(options.specs.map((s) => [s.specId, s]));
+  const isAlwaysTrue = bound.op === 'true';
+  const bindResidual = residualBinder({ schema: options.schema, caseSensitive });
+  const boundFor = (task: FileScanTask): BoundExpression | undefined => bindResidual(task.residual, task.dataFile.path);
+
+  return {
+    bound,
+    isAlwaysTrue,
+    referencedFieldIds: [...referencedFieldIds(bound)].sort((a, b) => a - b),
+    manifestMatches(manifest) {
+      if (isAlwaysTrue) return true;
+      if (bound.op === 'false') return false;
+      const spec = specs.get(manifest.partitionSpecId);
+      return spec === undefined ? true : manifestMightMatch(bound, spec, manifest);
+    },
+    fileMatches(file) {
+      if (isAlwaysTrue) return true;
+      if (bound.op === 'false') return false;
+      const spec = specs.get(file.specId);
+      if (spec !== undefined && !partitionMightMatch(bound, spec, file)) return false;
+      return metricsMightMatch(bound, file);
+    },
+    residualFor(file) {
+      if (isAlwaysTrue) return undefined;
+      const spec = specs.get(file.specId);
+      const residual = spec === undefined ? bound : residualFor(bound, spec, file);
+      return residual.op === 'true' ? undefined : unbindExpression(residual);
+    },
+    rowGroupFilter(task: FileScanTask, footer: FileMetaData, rowGroupIndex: number): boolean {
+      const residual = boundFor(task);
+      return residual === undefined ? true : rowGroupMightMatch(residual, footer, rowGroupIndex, options.nameMapping);
+    },
+    filterStage: filterRows({ schema: options.schema, caseSensitive }),
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * Reads a Parquet footer with hyparquet in one ranged read (a prefetched tail), and keeps the tail
+ * bytes so parquet-wasm can open the same file later without any further I/O.
+ */
+import { parquetMetadata, type FileMetaData } from 'hyparquet';
+import { IcebergScanError, asScanError, isIcebergScanError } from '../errors.ts';
+import type { InputFile } from '../io/input-file.ts';
+
+/**
+ * Bytes read from the end of a file in the first request: 64 KiB holds the footer of typical data
+ * files (a few KiB per row group) and their page indexes, so the footer costs one read.
+ */
+export const DEFAULT_FOOTER_PREFETCH_BYTES = 64 * 1024;
+
+/** A footer together with the file bytes that parquet-wasm needs to open the file. */
+export interface ParquetTail {
+  /** The parsed footer. */
+  readonly metadata: FileMetaData;
+  /** File length in bytes. */
+  readonly fileSize: number;
+  /** First file offset held in `bytes`. */
+  readonly start: number;
+  /** File bytes `[start, fileSize)`: footer, footer length, magic and the page indexes. */
+  readonly bytes: Uint8Array;
+}
+
+/** Options of {@link readParquetTail}. */
+export interface ReadParquetTailOptions {
+  /** Aborts the reads. */
+  readonly signal?: AbortSignal;
+  /** Size of the first tail read (default {@link DEFAULT_FOOTER_PREFETCH_BYTES}). */
+  readonly prefetchBytes?: number;
+  /** The file size when known (e.g. `fileSizeInBytes` from the manifest); saves a length call. */
+  readonly fileSize?: number;
+}
+
+const MAGIC = 0x31524150; // "PAR1" little-endian
+
+/**
+ * Reads and parses the footer of a Parquet file. One read when footer and page indexes fit in the
+ * prefetched tail; otherwise one more read for the missing front part.
+ *
+ * @throws IcebergScanError `data_invalid` when the file is not Parquet, `io_failed` / `aborted` from I/O.
+ */
+export async function readParquetTail(file: InputFile, options: ReadParquetTailOptions = {}): Promise<ParquetTail> {
+  const path = file.location;
+  const { signal } = options;
+  try {
+    const fileSize = options.fileSize ?? (await file.length(signal));
+    if (fileSize < 12) throw invalid(path, `file of ${fileSize} bytes is too small`);
+    let start = Math.max(0, fileSize - (options.prefetchBytes ?? DEFAULT_FOOTER_PREFETCH_BYTES));
+    let bytes = await file.read(start, fileSize, signal);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (view.getUint32(bytes.length - 4, true) !== MAGIC) throw invalid(path, 'no PAR1 magic at the end');
+    const footerLength = view.getUint32(bytes.length - 8, true);
+    const footerStart = fileSize - 8 - footerLength;
+    if (footerStart < 4) throw invalid(path, `footer length ${footerLength} exceeds the file`);
+    if (footerStart < start) {
+      bytes = concat(await file.read(footerStart, start, signal), bytes);
+      start = footerStart;
+    }
+    const metadata = parseFooter(bytes, start, fileSize, path);
+    // parquet-wasm also reads the column and offset indexes when it opens a file: keep them in the tail.
+    const indexStart = pageIndexStart(metadata);
+    const dataEnd = columnDataEnd(metadata);
+    if (indexStart !== undefined && (indexStart < dataEnd || indexStart >= footerStart)) {
+      throw new IcebergScanError('data_invalid', `page index offset ${indexStart} lies outside [${dataEnd}, ${footerStart})`, {
+        path,
+        expected: 'page indexes between the column data and the footer (a 32-bit writer past 4 GiB wraps offsets)',
+      });
+    }
+    if (indexStart !== undefined && indexStart < start) {
+      bytes = concat(await file.read(indexStart, start, signal), bytes);
+      start = indexStart;
+    }
+    return { metadata, fileSize, start, bytes };
+  } catch (error) {
+    if (isIcebergScanError(error)) throw error;
+    throw asScanError(error, 'data_invalid', path);
+  }
+}
+
+/**
+ * Reads and parses the footer of a Parquet file (see {@link readParquetTail}).
+ *
+ * @param file The Parquet file.
+ * @param signal Aborts the reads.
+ * @returns hyparquet's `FileMetaData`.
+ */
+export async function readParquetFooter(file: InputFile, signal?: AbortSignal): Promise<FileMetaData> {
+  return (await readParquetTail(file, { signal })).metadata;
+}
+
+function parseFooter(bytes: Uint8Array, start: number, fileSize: number, path: string): FileMetaData {
+  const footerBytes = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? (bytes.buffer as ArrayBuffer)
+    : (bytes.slice().buffer as ArrayBuffer);
+  try {
+    return parquetMetadata(footerBytes);
+  } catch (error) {
+    throw new IcebergScanError('data_invalid', `cannot parse Parquet footer: ${(error as Error)?.message ?? error}`, {
+      path,
+      expected: 'a valid Parquet footer',
+      context: { start, fileSize },
+      cause: error,
+    });
+  }
+}
+
+function pageIndexStart(metadata: FileMetaData): number | undefined {
+  let min: number | undefined;
+  for (const rg of metadata.row_groups) {
+    for (const c of rg.columns) {
+      for (const off of [c.column_index_offset, c.offset_index_offset]) {
+        if (off !== undefined && (min === undefined || Number(off) < min)) min = Number(off);
+      }
+    }
+  }
+  return min;
+}
+
+function columnDataEnd(metadata: FileMetaData): number {
+  let end = 4;
+  for (const rg of metadata.row_groups) {
+    for (const c of rg.columns) {
+      const m = c.meta_data;
+      if (m === undefined) continue;
+      const dict = m.dictionary_page_offset;
+      const first = dict !== undefined && dict > 0n && dict < m.data_page_offset ? dict : m.data_page_offset;
+      end = Math.max(end, Number(first + m.total_compressed_size));
+    }
+  }
+  return end;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+function invalid(path: string, message: string): IcebergScanError {
+  return new IcebergScanError('data_invalid', `not a Parquet file: ${message}`, { path, expected: 'a Parquet file ending in PAR1' });
+}

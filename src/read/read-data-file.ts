@@ -1,0 +1,216 @@
+/**
+ * The per-file reader: one data file (or byte split) → a cold, cancellable Observable of
+ * `FileBatch`es, one row group at a time. All I/O happens in JS; parquet-wasm only decodes bytes
+ * already in memory.
+ */
+import { Observable, type Subscriber } from 'rxjs';
+import type { RecordBatch } from 'apache-arrow';
+import { IcebergScanError, asScanError, isIcebergScanError } from '../errors.ts';
+import { coalesceRanges, type ByteRange } from '../io/coalesce.ts';
+import type { InputFile } from '../io/input-file.ts';
+import type { FileScanTask } from '../scan/file-scan-task.ts';
+import type { FileBatch } from './file-batch.ts';
+import { validateColumnPaths } from './column-paths.ts';
+import { MemoryBlob, type ByteRegion } from './memory-blob.ts';
+import { readParquetTail, type ParquetTail } from './parquet-footer.ts';
+import { awaitPace, type ReadDataFileContext } from './read-context.ts';
+import { rowGroupFirstRows, selectRowGroups } from './row-group-plan.ts';
+import { DEFAULT_DECODE_ROWS, planRowGroupSlices } from './row-group-slices.ts';
+import {
+  freeWasmBatch,
+  openWasmParquetFile,
+  streamRowGroup,
+  toArrowBatch,
+  type WasmBatchReader,
+  type WasmParquetFile,
+} from './parquet-wasm.ts';
+
+/** Mutable per-subscription state shared between the read loop and the teardown. */
+interface ReadState {
+  reader: WasmBatchReader | undefined;
+}
+
+/**
+ * Reads one data file as `FileBatch`es in file order. The footer is read once (one ranged read of
+ * the tail); then, for each row group of the task's split that `rowGroupFilter` keeps, the projected
+ * column chunks are fetched (neighbours coalesced) and decoded with parquet-wasm in batches of
+ * `batchSize` rows. Every batch carries the absolute position of its first row. Empty batches are
+ * never emitted.
+ *
+ * Cold: nothing is read until subscription. Unsubscribing aborts in-flight reads, cancels the wasm
+ * stream and frees its memory; no read starts afterwards. Errors are `IcebergScanError`s naming
+ * the file.
+ *
+ * @param task The file (or split) to read.
+ * @param ctx FileIO, projection, stats, batch size, row-group filter and pacer.
+ * @returns The file's batches.
+ */
+export function readDataFile(task: FileScanTask, ctx: ReadDataFileContext): Observable<FileBatch> {
+  return new Observable<FileBatch>((subscriber) => {
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort();
+    if (ctx.signal.aborted) controller.abort();
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const state: ReadState = { reader: undefined };
+    const path = task.dataFile.path;
+    readFile(task, ctx, controller.signal, subscriber, state).then(
+      () => subscriber.complete(),
+      (error: unknown) => {
+        if (!subscriber.closed) subscriber.error(asReadError(error, path));
+      },
+    );
+    return () => {
+      ctx.signal.removeEventListener('abort', onAbort);
+      controller.abort();
+      void state.reader?.cancel().catch(() => undefined);
+    };
+  });
+}
+
+async function readFile(
+  task: FileScanTask,
+  ctx: ReadDataFileContext,
+  signal: AbortSignal,
+  subscriber: Subscriber<FileBatch>,
+  state: ReadState,
+): Promise<void> {
+  const path = task.dataFile.path;
+  if (task.dataFile.format !== 'parquet') {
+    throw new IcebergScanError('feature_unsupported', `data file format ${task.dataFile.format}`, {
+      path,
+      expected: 'parquet',
+    });
+  }
+  await awaitPace(ctx.pace, signal, path);
+  const input = ctx.io.newInputFile(path);
+  const tail = await readParquetTail(input, { signal });
+  if (subscriber.closed) return;
+  ctx.stats.files += 1;
+  const footer = tail.metadata;
+  const projection = ctx.projection.forFile(task, footer);
+  const columns = projection.columns;
+  if (columns.length > 0) validateColumnPaths(footer, columns, path);
+  const firstRows = rowGroupFirstRows(footer);
+  const rowGroups = selectRowGroups(footer, task.start, task.length).filter((k) => {
+    const keep = ctx.rowGroupFilter?.(task, footer, k) ?? true;
+    if (!keep) ctx.stats.rowGroupsSkipped += 1;
+    return keep;
+  });
+  const emit = (decoded: RecordBatch | undefined, position: number, numRows: number): void => {
+    if (numRows === 0 || subscriber.closed) return;
+    const batch = projection.project(decoded, position, numRows);
+    if (batch.numRows > 0) subscriber.next({ task, batch, firstRowPosition: position });
+  };
+  if (columns.length === 0) {
+    await countOnly(footer.row_groups.map((rg) => Number(rg.num_rows)), rowGroups, firstRows, ctx, signal, path, emit);
+    return;
+  }
+  // Slices hold whole batches, so batch sizes do not depend on slicing.
+  const sliceRows = Math.max(1, Math.floor((ctx.decodeRows ?? DEFAULT_DECODE_ROWS) / ctx.batchSize)) * ctx.batchSize;
+  const blob = new MemoryBlob(tail.fileSize, [{ start: tail.start, bytes: tail.bytes }]);
+  let file: WasmParquetFile | undefined;
+  try {
+    for (const k of rowGroups) {
+      ctx.stats.rowGroupsRead += 1;
+      // The file's first slice is one batch: the first batch then waits for one batch of decoding.
+      const firstSlice = k === rowGroups[0] ? ctx.batchSize : sliceRows;
+      for (const slice of planRowGroupSlices(footer, tail, k, columns, sliceRows, firstSlice)) {
+        await awaitPace(ctx.pace, signal, path);
+        blob.setChunks(await fetchRegions(input, coalesceRanges(slice.ranges), signal));
+        if (subscriber.closed) return;
+        file ??= await openWasmParquetFile(blob);
+        const reader = await streamRowGroup(file, k, columns, ctx.batchSize, slice.partial ? slice : undefined);
+        await decodeSlice(reader, blob, firstRows[k]! + slice.offset, signal, subscriber, state, ctx, emit, path);
+        checkMisses(blob, tail, path);
+        if (subscriber.closed) return;
+      }
+    }
+  } finally {
+    blob.setChunks([]);
+    file?.free();
+  }
+}
+
+async function decodeSlice(
+  reader: WasmBatchReader,
+  blob: MemoryBlob,
+  firstRow: number,
+  signal: AbortSignal,
+  subscriber: Subscriber<FileBatch>,
+  state: ReadState,
+  ctx: ReadDataFileContext,
+  emit: (decoded: RecordBatch, position: number, numRows: number) => void,
+  path: string,
+): Promise<void> {
+  state.reader = reader;
+  let position = firstRow;
+  let done = false;
+  try {
+    while (!subscriber.closed) {
+      const r = await reader.read();
+      // parquet-wasm fetches the whole slice before its first batch: drop the JS copies now.
+      blob.setChunks([]);
+      if (r.done) {
+        done = true;
+        return;
+      }
+      if (subscriber.closed) {
+        freeWasmBatch(r.value);
+        return;
+      }
+      const decoded = toArrowBatch(r.value);
+      emit(decoded, position, decoded.numRows);
+      position += decoded.numRows;
+      await awaitPace(ctx.pace, signal, path);
+    }
+  } finally {
+    state.reader = undefined;
+    if (!done) await reader.cancel().catch(() => undefined);
+  }
+}
+
+async function countOnly(
+  rowCounts: readonly number[],
+  rowGroups: readonly number[],
+  firstRows: readonly number[],
+  ctx: ReadDataFileContext,
+  signal: AbortSignal,
+  path: string,
+  emit: (decoded: undefined, position: number, numRows: number) => void,
+): Promise<void> {
+  for (const k of rowGroups) {
+    ctx.stats.rowGroupsRead += 1;
+    const n = rowCounts[k]!;
+    for (let offset = 0; offset < n; offset += ctx.batchSize) {
+      await awaitPace(ctx.pace, signal, path);
+      emit(undefined, firstRows[k]! + offset, Math.min(ctx.batchSize, n - offset));
+    }
+  }
+}
+
+async function fetchRegions(input: InputFile, ranges: readonly ByteRange[], signal: AbortSignal): Promise<ByteRegion[]> {
+  return Promise.all(ranges.map(async (r) => ({ start: r.start, bytes: await input.read(r.start, r.end, signal) })));
+}
+
+function checkMisses(blob: MemoryBlob, tail: ParquetTail, path: string): void {
+  const miss = blob.misses[0];
+  if (miss === undefined) return;
+  throw new IcebergScanError('data_invalid', `decoder asked for bytes [${miss[0]}, ${miss[1]}) outside the planned ranges`, {
+    path,
+    expected: 'column chunks within the ranges given by the footer',
+    context: { fileSize: tail.fileSize },
+  });
+}
+
+function asReadError(error: unknown, path: string): IcebergScanError {
+  if (isIcebergScanError(error)) {
+    if (error.path !== undefined) return error;
+    return new IcebergScanError(error.code, error.message, { path, expected: error.expected, context: error.context, cause: error });
+  }
+  return new IcebergScanError('data_invalid', `cannot decode Parquet data: ${(error as Error)?.message ?? error}`, {
+    path,
+    expected: 'a readable Parquet data file',
+    cause: error,
+  });
+}
+

@@ -1,0 +1,142 @@
+/**
+ * The scan pipeline: file scan tasks → bounded-concurrency per-file reads → deletes → residual
+ * filter → helper columns dropped → `limitRows` → record batches, as an Observable or a pull-based
+ * AsyncIterable sharing the same core.
+ */
+import { Observable, filter, finalize, from, identity, map, mergeMap, tap, type ObservableInput } from 'rxjs';
+import type { RecordBatch } from 'apache-arrow';
+import { IcebergScanError, abortedError } from '../errors.ts';
+import { CountingFileIO } from '../io/input-file.ts';
+import { limitRows } from '../operators/limit-rows.ts';
+import { mergeMapInOrder } from '../operators/merge-map-in-order.ts';
+import { combinePacers, type Pacer, type ReadDataFileContext } from '../read/read-context.ts';
+import { readDataFile } from '../read/read-data-file.ts';
+import { pacedAsyncIterable } from '../consumers/paced-async-iterable.ts';
+import { FileScanTask, type FileScanTaskInput } from './file-scan-task.ts';
+import { resolveScanTasksOptions, type ResolvedScanTasksOptions, type ScanTasksOptions } from './scan-options.ts';
+import { createScanStats, type ScanStats } from './scan-stats.ts';
+
+/** Where tasks come from: an array, any (async) iterable, or an Observable (e.g. `planFiles`). */
+export type ScanTaskSource =
+  | Iterable<FileScanTaskInput>
+  | AsyncIterable<FileScanTaskInput>
+  | ObservableInput<FileScanTaskInput>;
+
+/**
+ * Scans file scan tasks into Arrow record batches.
+ *
+ * Cold: each subscription runs the scan anew (with fresh stats unless `options.stats` is given).
+ * At most `concurrency` files are read at once; in `task` order (default) batches come in task
+ * order, then file order, and read-ahead files hold at most one pending batch each. A synchronous
+ * subscriber therefore bounds memory; asynchronous consumers should use {@link scanTasksIterable}.
+ * Unsubscribing (or `limit` being reached) aborts in-flight reads and cancels decoding; no read
+ * starts afterwards. The first error (an `IcebergScanError` naming the file) tears down every
+ * other file and reaches the subscriber.
+ *
+ * @param tasks The tasks; each is validated by the `FileScanTask` schema.
+ * @param options FileIO, projection and tunables (validated; see `ScanTasksOptions`).
+ * @returns Record batches with the projection's output schema; never empty ones.
+ * @throws IcebergScanError `invalid_argument` (synchronously) for bad options.
+ */
+export function scanTasks(tasks: ScanTaskSource, options: ScanTasksOptions): Observable<RecordBatch> {
+  return buildScan(tasks, resolveScanTasksOptions(options), undefined);
+}
+
+/**
+ * Scans file scan tasks into a pull-based `AsyncIterable` of record batches. Reading runs at most
+ * `highWaterMark` batches (plus one per open file) ahead of the consumer, so a slow `for await`
+ * loop keeps memory flat; `break` cancels every read.
+ *
+ * @param tasks The tasks; each is validated by the `FileScanTask` schema.
+ * @param options As for {@link scanTasks}, plus `highWaterMark`.
+ * @returns An async iterable of record batches (each iteration runs the scan anew).
+ * @throws IcebergScanError `invalid_argument` (synchronously) for bad options.
+ */
+export function scanTasksIterable(tasks: ScanTaskSource, options: ScanTasksOptions): AsyncIterable<RecordBatch> {
+  const resolved = resolveScanTasksOptions(options);
+  return pacedAsyncIterable((pace) => buildScan(tasks, resolved, pace), resolved.highWaterMark);
+}
+
+function buildScan(tasks: ScanTaskSource, options: ResolvedScanTasksOptions, demand: Pacer | undefined): Observable<RecordBatch> {
+  const { signal, limit, concurrency } = options;
+  return new Observable<RecordBatch>((subscriber) => {
+    if (signal?.aborted) {
+      subscriber.error(abortedError());
+      return undefined;
+    }
+    const onAbort = (): void => subscriber.error(abortedError());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const controller = new AbortController();
+    const stats = options.stats ?? createScanStats();
+    const io = new CountingFileIO(options.io);
+    const started = performance.now();
+    const syncStats = (): void => copyIoStats(io, stats);
+
+    const perFile = (task: FileScanTask, pace: Pacer | undefined): Observable<RecordBatch> => {
+      const ctx: ReadDataFileContext = {
+        io,
+        signal: controller.signal,
+        stats,
+        projection: options.projection,
+        batchSize: options.batchSize,
+        decodeRows: options.decodeRows,
+        rowGroupFilter: options.rowGroupFilter,
+        pace: combinePacers(pace, demand),
+      };
+      const keep = options.projection.outputColumns;
+      return (options.readFile ?? readDataFile)(task, ctx).pipe(
+        options.deletes ? options.deletes(task, ctx) : identity,
+        options.filter ? options.filter(task, ctx) : identity,
+        map((fb) => (fb.batch.numCols > keep ? fb.batch.selectAt(range(keep)) : fb.batch)),
+        filter((batch) => batch.numRows > 0),
+      );
+    };
+
+    const tasks$ = from(tasks as ObservableInput<FileScanTaskInput>).pipe(map(parseTask));
+    const batches$ =
+      options.order === 'arrival'
+        ? tasks$.pipe(mergeMap((task) => perFile(task, undefined), concurrency))
+        : tasks$.pipe(mergeMapInOrder((task: FileScanTask, _i: number, pace: Pacer) => perFile(task, pace), concurrency));
+    const subscription = batches$
+      .pipe(
+        limit === undefined ? identity : limitRows(limit),
+        tap((batch) => {
+          stats.rows += batch.numRows;
+          stats.batches += 1;
+          syncStats();
+        }),
+        finalize(() => {
+          syncStats();
+          stats.seconds = (performance.now() - started) / 1000;
+        }),
+      )
+      .subscribe(subscriber);
+    return () => {
+      signal?.removeEventListener('abort', onAbort);
+      subscription.unsubscribe();
+      controller.abort();
+    };
+  });
+}
+
+function parseTask(input: FileScanTaskInput): FileScanTask {
+  const parsed = FileScanTask.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const path = typeof input?.dataFile?.path === 'string' ? input.dataFile.path : undefined;
+  throw new IcebergScanError('invalid_argument', `bad file scan task at ${issue.path.join('.') || 'task'}: ${issue.message}`, {
+    path,
+    expected: 'a FileScanTask',
+    cause: parsed.error,
+  });
+}
+
+function copyIoStats(io: CountingFileIO, stats: ScanStats): void {
+  stats.bytesRead = io.totalBytes;
+  stats.readCalls = io.totalReads;
+  for (const [location, s] of io.perFile) stats.perFile[location] = { bytes: s.bytes, reads: s.reads };
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

@@ -1,0 +1,164 @@
+/**
+ * `loadTable`: finds a table's current metadata file (a metadata file given directly, the
+ * `version-hint.text`, or the newest `vN` / `NNNNN-uuid` metadata file), parses it and wraps the
+ * `FileIO` so that moved tables resolve.
+ */
+import { IcebergScanError, isIcebergScanError } from '../errors.ts';
+import type { FileIO } from '../io/input-file.ts';
+import { LocalFileIO } from '../io/local-file-io.ts';
+import { gunzipIfNeeded, readWholeFile } from '../io/read-whole-file.ts';
+import { TableFileIO, absoluteLocation, listFiles } from '../io/table-file-io.ts';
+import { parseTableMetadata, type TableMetadata } from '../spec/table-metadata.ts';
+import { defaultScanPlugins } from './default-plugins.ts';
+import { Table, type ScanPlugins } from './table.ts';
+
+/** Options of {@link loadTable}. */
+export interface LoadTableOptions {
+  /** Where bytes come from (default: local files). */
+  readonly io?: FileIO;
+  /**
+   * Prefix maps for files a table recorded outside its own folder: `{ recordedPrefix: actualPrefix }`
+   * (e.g. `{ '/test-warehouse/ice/t_data': '/tmp/t/__siblings__/t_data' }`).
+   */
+  readonly locationMap?: Readonly<Record<string, string>>;
+  /** Filter and delete stages (see `ScanPlugins`); default {@link defaultScanPlugins}. */
+  readonly plugins?: ScanPlugins;
+  /** Aborts loading. */
+  readonly signal?: AbortSignal;
+}
+
+const METADATA_SUFFIX = '.metadata.json';
+
+/**
+ * Loads a table from a metadata file or a table folder. Throws `not_found` when no metadata file
+ * exists, `data_invalid` (naming the file and JSON path) when it is malformed.
+ *
+ * @param location A `*.metadata.json` file (gzip allowed) or the table folder (holding `metadata/`).
+ * @param options I/O, location maps and plugins.
+ */
+export async function loadTable(location: string, options: LoadTableOptions = {}): Promise<Table> {
+  const io = options.io ?? new LocalFileIO();
+  const where = options.io === undefined ? absoluteLocation(location) : location;
+  const isFile = where.endsWith(METADATA_SUFFIX) || where.endsWith('.json') || where.endsWith('.json.gz');
+  const metadataFile = isFile ? where : await findCurrentMetadata(io, join(where, 'metadata'), options.signal);
+  const metadata = await readMetadata(io, metadataFile, options.signal);
+  const root = isFile ? tableRootOf(metadataFile) : stripSlash(where);
+  const tableIO = new TableFileIO(io, {
+    root,
+    recordedLocations: [metadata.location],
+    ...(options.locationMap !== undefined ? { locationMap: options.locationMap } : {}),
+  });
+  return new Table(metadata, tableIO, metadataFile, options.plugins ?? defaultScanPlugins());
+}
+
+/** Reads and parses one metadata file (gzip-compressed or not). */
+export async function readMetadata(io: FileIO, path: string, signal?: AbortSignal): Promise<TableMetadata> {
+  const bytes = gunzipIfNeeded(await readWholeFile(io.newInputFile(path), signal), path);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new IcebergScanError('data_invalid', 'table metadata: not UTF-8 text', { path, cause: error });
+  }
+  return parseTableMetadata(text, path);
+}
+
+/**
+ * The current metadata file of a `metadata/` folder: the one `version-hint.text` names, else the
+ * highest version among `vN[.gz].metadata.json` / `NNNNN-*.metadata.json`; when some names carry
+ * no version (`vfinal.metadata.json`), the valid file with the newest `last-updated-ms`.
+ */
+async function findCurrentMetadata(io: FileIO, dir: string, signal?: AbortSignal): Promise<string> {
+  const hint = await readHint(io, join(dir, 'version-hint.text'), signal);
+  if (hint !== undefined) {
+    const stems = /^\d+$/.test(hint) ? [`v${hint}`, `v${hint}.gz`, hint] : [hint, `${hint}.gz`];
+    for (const stem of stems) {
+      const candidate = join(dir, `${stem}${METADATA_SUFFIX}`);
+      if (await exists(io, candidate, signal)) return candidate;
+    }
+  }
+  const names = (await listFiles(io, dir, signal)).filter((n) => n.endsWith(METADATA_SUFFIX));
+  if (names.length === 0) {
+    throw new IcebergScanError('not_found', 'no table metadata file (*.metadata.json) found', {
+      path: dir,
+      expected: 'a metadata/ folder with version-hint.text or *.metadata.json files',
+    });
+  }
+  const versions = names.map((n) => ({ name: n, version: versionOf(n) }));
+  if (versions.every((v) => v.version !== undefined)) {
+    versions.sort((a, b) => b.version! - a.version! || b.name.localeCompare(a.name));
+    const top = versions.filter((v) => v.version === versions[0]!.version);
+    if (top.length === 1) return join(dir, top[0]!.name);
+  }
+  return newestByContent(io, dir, names, signal);
+}
+
+async function newestByContent(io: FileIO, dir: string, names: string[], signal?: AbortSignal): Promise<string> {
+  let best: { path: string; updated: number; seq: number } | undefined;
+  let firstError: unknown;
+  for (const name of names) {
+    const path = join(dir, name);
+    try {
+      const m = await readMetadata(io, path, signal);
+      if (best === undefined || m.lastUpdatedMs > best.updated || (m.lastUpdatedMs === best.updated && m.lastSequenceNumber > best.seq)) {
+        best = { path, updated: m.lastUpdatedMs, seq: m.lastSequenceNumber };
+      }
+    } catch (error) {
+      if (!isIcebergScanError(error) || error.code === 'aborted') throw error;
+      firstError ??= error;
+    }
+  }
+  if (best === undefined) throw firstError;
+  return best.path;
+}
+
+/** Version number of a metadata file name, or undefined when it carries none. */
+export function versionOf(name: string): number | undefined {
+  const m = /^v(\d+)(?:\.gz)?\.metadata\.json$/.exec(name) ?? /^(\d+)-.*\.metadata\.json$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+async function readHint(io: FileIO, path: string, signal?: AbortSignal): Promise<string | undefined> {
+  try {
+    const text = new TextDecoder().decode(await readWholeFile(io.newInputFile(path), signal)).trim();
+    return text.length > 0 ? text : undefined;
+  } catch (error) {
+    if (isIcebergScanError(error) && error.code === 'not_found') return undefined;
+    throw error;
+  }
+}
+
+async function exists(io: FileIO, path: string, signal?: AbortSignal): Promise<boolean> {
+  try {
+    await io.newInputFile(path).length(signal);
+    return true;
+  } catch (error) {
+    if (isIcebergScanError(error) && error.code === 'not_found') return false;
+    throw error;
+  }
+}
+
+/** The table folder of a metadata file: the parent of its `metadata/` folder. */
+function tableRootOf(metadataFile: string): string {
+  const dir = dirname(metadataFile);
+  return basename(dir) === 'metadata' ? dirname(dir) : dir;
+}
+
+function join(dir: string, name: string): string {
+  return `${stripSlash(dir)}/${name}`;
+}
+
+function stripSlash(s: string): string {
+  return s.length > 1 ? s.replace(/\/+$/, '') : s;
+}
+
+function dirname(p: string): string {
+  const s = stripSlash(p);
+  const i = s.lastIndexOf('/');
+  return i <= 0 ? (i === 0 ? '/' : '.') : s.slice(0, i);
+}
+
+function basename(p: string): string {
+  const s = stripSlash(p);
+  return s.slice(s.lastIndexOf('/') + 1);
+}

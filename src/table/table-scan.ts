@@ -1,0 +1,209 @@
+/**
+ * `TableScan`: one described scan of a table — planning (`planFiles`), Arrow record batches as an
+ * Observable or an AsyncIterable, a whole `apache-arrow` Table, or a row count — with its stats.
+ */
+import { Observable, concatAll, concatMap, defer, lastValueFrom, map, reduce, toArray } from 'rxjs';
+import { Schema as ArrowSchema, Table as ArrowTable, type RecordBatch } from 'apache-arrow';
+import { IcebergScanError } from '../errors.ts';
+import { createProjectionPlanner } from '../projection/create-projection-planner.ts';
+import type { FileScanTask } from '../scan/file-scan-task.ts';
+import { preparePlan, withAbort, type PlanFilesOptions } from '../scan/plan-files.ts';
+import { scanTasks, scanTasksIterable } from '../scan/scan-tasks.ts';
+import { createScanStats, type ScanStats } from '../scan/scan-stats.ts';
+import type { BoundFilterPlan } from './scan-plugins.ts';
+import { selectSnapshot, type SelectedSnapshot, type SnapshotSelection } from './select-snapshot.ts';
+import type { Table } from './table.ts';
+
+/** Options of `table.scan(...)`. At most one of `snapshotId`, `ref`, `asOf`. */
+export interface TableScanOptions extends SnapshotSelection {
+  /** Column names to read (dotted paths for nested fields); default: every column of the schema. */
+  readonly select?: readonly string[];
+  /** Row filter: expression JSON or filter text (bound by the filter plugin). */
+  readonly filter?: unknown;
+  /** Maximum rows in total. */
+  readonly limit?: number;
+  /** Rows per batch. */
+  readonly batchSize?: number;
+  /** Data files read at once. */
+  readonly concurrency?: number;
+  /** Manifests read at once while planning. */
+  readonly planningConcurrency?: number;
+  /** `task` (default, deterministic) or `arrival`. */
+  readonly order?: 'task' | 'arrival';
+  /** Column names in `select` and `filter` match case-sensitively (default true). */
+  readonly caseSensitive?: boolean;
+  /** Aborts planning and reading (error code `aborted`). */
+  readonly signal?: AbortSignal;
+}
+
+/** A described scan. Every method runs the scan anew; `stats` describes the latest run. */
+export class TableScan {
+  private readonly selected: SelectedSnapshot;
+  private latestStats: ScanStats = createScanStats();
+  private latestSchema: ArrowSchema | undefined;
+
+  /**
+   * @param table The table.
+   * @param options The scan options. A missing snapshot or ref throws `not_found` here.
+   */
+  constructor(
+    readonly table: Table,
+    readonly options: TableScanOptions = {},
+  ) {
+    this.selected = selectSnapshot(table.metadata, options);
+  }
+
+  /** The snapshot this scan reads (undefined for a table without snapshots). */
+  get snapshot() {
+    return this.selected.snapshot;
+  }
+
+  /** The Iceberg schema this scan reads with. */
+  get schema() {
+    return this.selected.schema;
+  }
+
+  /** Statistics of the latest run (live while it runs). */
+  get stats(): ScanStats {
+    return this.latestStats;
+  }
+
+  /** The planned tasks, streamed as manifests are read (delete files attached). */
+  planFiles(): Observable<FileScanTask> {
+    return withAbort(this.options.signal, (signal) =>
+      defer(async () => {
+        const stats = (this.latestStats = createScanStats());
+        const bound = this.bindFilter();
+        return preparePlan(this.planOptions(signal, stats, bound));
+      }).pipe(concatMap((plan) => plan.tasks())),
+    );
+  }
+
+  /** The rows as Arrow record batches (never empty ones), cold. */
+  batches(): Observable<RecordBatch> {
+    return withAbort(this.options.signal, (signal) =>
+      defer(async () => {
+        const { tasks, options } = await this.prepare(signal);
+        return scanTasks(tasks, options);
+      }).pipe(concatAll()),
+    );
+  }
+
+  /** The rows as a pull-based AsyncIterable of record batches (bounded read-ahead). */
+  async *toAsyncIterable(): AsyncIterable<RecordBatch> {
+    const controller = new AbortController();
+    const outer = this.options.signal;
+    const onAbort = () => controller.abort();
+    outer?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const { tasks, options } = await this.prepare(controller.signal);
+      yield* scanTasksIterable(tasks, options);
+    } finally {
+      outer?.removeEventListener('abort', onAbort);
+      controller.abort();
+    }
+  }
+
+  /** Every row in one `apache-arrow` Table (with the scan's schema even when empty). */
+  async toTable(): Promise<ArrowTable> {
+    const batches = await lastValueFrom(this.batches().pipe(toArray()));
+    if (batches.length > 0) return new ArrowTable(batches);
+    return new ArrowTable(this.latestSchema ?? new ArrowSchema([]));
+  }
+
+  /**
+   * The number of rows. Sums the data files' record counts when no delete file and no residual
+   * filter applies to any of them; otherwise scans and counts.
+   */
+  async count(): Promise<number> {
+    const tasks = await lastValueFrom(this.planFiles().pipe(toArray()));
+    const exactPlan = this.options.filter === undefined || this.bindFilter().residualFor !== undefined;
+    if (exactPlan && tasks.every((t) => t.deletes.length === 0 && t.residual === undefined)) {
+      const rows = tasks.reduce((n, t) => n + t.dataFile.recordCount, 0);
+      return this.options.limit !== undefined ? Math.min(rows, this.options.limit) : rows;
+    }
+    return lastValueFrom(this.batches().pipe(reduce((n, b) => n + b.numRows, 0)));
+  }
+
+  private bindFilter(): BoundFilterPlan {
+    const filter = this.options.filter;
+    if (filter === undefined) return {};
+    const plugin = this.table.plugins.filter;
+    if (plugin === undefined) {
+      throw new IcebergScanError('feature_unsupported', 'this scan has a filter but no filter plugin is installed', {
+        expected: 'loadTable(..., { plugins: { filter } })',
+      });
+    }
+    return plugin(filter, {
+      schema: this.selected.schema,
+      specs: this.table.metadata.specs,
+      metadata: this.table.metadata,
+      caseSensitive: this.options.caseSensitive ?? true,
+    });
+  }
+
+  private planOptions(signal: AbortSignal, stats: ScanStats, bound: BoundFilterPlan): PlanFilesOptions {
+    return {
+      metadata: this.table.metadata,
+      snapshot: this.selected.snapshot,
+      io: this.table.io,
+      schema: this.selected.schema,
+      signal,
+      stats,
+      ...(this.options.planningConcurrency !== undefined ? { concurrency: this.options.planningConcurrency } : {}),
+      ...(bound.pruneManifest ? { pruneManifest: bound.pruneManifest } : {}),
+      ...(bound.pruneFile ? { pruneFile: bound.pruneFile } : {}),
+      ...(bound.residualFor ? { residualFor: bound.residualFor } : {}),
+    };
+  }
+
+  /** Plans delete files, builds the projection, and returns the task stream plus scan options. */
+  private async prepare(signal: AbortSignal) {
+    const stats = (this.latestStats = createScanStats());
+    const bound = this.bindFilter();
+    const plan = await preparePlan(this.planOptions(signal, stats, bound));
+    const { metadata } = this.table;
+    const nameMapping = this.table.nameMapping();
+    const projection = createProjectionPlanner({
+      schema: this.selected.schema,
+      ...(this.options.select !== undefined ? { select: [...this.options.select] } : {}),
+      caseSensitive: this.options.caseSensitive ?? true,
+      ...(nameMapping !== undefined ? { nameMapping } : {}),
+      specs: [...metadata.specs],
+      formatVersion: metadata.formatVersion,
+      extraFieldIds: [...new Set([...(bound.extraFieldIds ?? []), ...plan.index.equalityFieldIds()])],
+    });
+    this.latestSchema = new ArrowSchema(projection.schema.fields.slice(0, projection.outputColumns));
+    const deletes = this.table.plugins.deletes;
+    const tasks = plan.tasks().pipe(
+      map((task) => {
+        if (task.deletes.length > 0 && deletes === undefined) {
+          throw new IcebergScanError('feature_unsupported', 'data file has delete files but no delete plugin is installed', {
+            path: task.dataFile.path,
+            expected: 'loadTable(..., { plugins: { deletes } })',
+            context: { deleteFiles: task.deletes.length },
+          });
+        }
+        return task;
+      }),
+    );
+    const options = {
+      io: this.table.io,
+      projection,
+      signal,
+      stats,
+      ...pick(this.options, ['batchSize', 'concurrency', 'limit', 'order'] as const),
+      ...(deletes !== undefined ? { deletes } : {}),
+      ...(bound.stage !== undefined ? { filter: bound.stage } : {}),
+      ...(bound.rowGroupFilter !== undefined ? { rowGroupFilter: bound.rowGroupFilter } : {}),
+    };
+    return { tasks, options };
+  }
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+

@@ -1,0 +1,51 @@
+/**
+ * Writes Avro object container files with avsc for the table builder: the exact schema JSON goes
+ * into the header (field ids included) and longs are exact (bigint accepted).
+ */
+import avsc from 'avsc';
+
+/** avsc long type that reads and writes bigint (and accepts safe-integer numbers). */
+const exactLong = avsc.types.LongType.__with({
+  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
+  toBuffer: (n: bigint | number) => {
+    const buf = Buffer.alloc(8);
+    buf.writeBigInt64LE(BigInt(n));
+    return buf;
+  },
+  fromJSON: (v: unknown) => BigInt(v as number),
+  toJSON: (n: bigint) => Number(n),
+  isValid: (n: unknown) => typeof n === 'bigint' || (typeof n === 'number' && Number.isSafeInteger(n)),
+  compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
+});
+
+/** Parses an Avro schema with exact (bigint) longs. */
+export function avroType(schema: unknown): avsc.Type {
+  return avsc.Type.forSchema(schema as avsc.Schema, { registry: { long: exactLong } as never });
+}
+
+/** Encodes `records` as a complete Avro container file. */
+export function encodeAvroFile(
+  schema: unknown,
+  records: readonly unknown[],
+  metadata: Readonly<Record<string, string>>,
+  codec: 'deflate' | 'null',
+  syncMarker: Uint8Array,
+): Promise<Buffer> {
+  const type = avroType(schema);
+  const meta: Record<string, Buffer> = {};
+  for (const [k, v] of Object.entries(metadata)) meta[k] = Buffer.from(v, 'utf8');
+  const encoder = new avsc.streams.BlockEncoder(type, { codec, metadata: meta, syncMarker: Buffer.from(syncMarker), writeHeader: 'never' } as never);
+  // The header must carry the schema exactly as given (avsc would re-export it from the parsed type),
+  // so it is written here, by hand, once.
+  const internals = encoder as unknown as { _schema: unknown; _writeHeader(): void };
+  internals._schema = schema;
+  internals._writeHeader();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    encoder.on('data', (c: Buffer) => chunks.push(c));
+    encoder.on('error', reject);
+    encoder.on('end', () => resolve(Buffer.concat(chunks)));
+    for (const r of records) encoder.write(r);
+    encoder.end();
+  });
+}

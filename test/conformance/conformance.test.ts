@@ -1,0 +1,48 @@
+/**
+ * Conformance: every expectation of ../shared/fixtures/iceberg/EXPECTED.json, scanned with
+ * iceberg-rx and compared after normalising each engine's print format. Expectations listed in
+ * known-gaps.ts must still fail (so the list only shrinks); every other one must pass.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { HAVE_FIXTURES, FIXTURES_ROOT, expectationId, loadExpectations } from './fixtures.ts';
+import { KNOWN_GAPS, type GapFeature } from './known-gaps.ts';
+import { runExpectation } from './run-expectation.ts';
+
+const expectations = loadExpectations();
+const tally = { passing: 0, failing: 0, gaps: {} as Partial<Record<GapFeature, number>> };
+
+describe.skipIf(!HAVE_FIXTURES)(`conformance against ${FIXTURES_ROOT}`, () => {
+  it('lists only known gaps that exist in EXPECTED.json', () => {
+    const ids = new Set(expectations.map(expectationId));
+    expect(Object.keys(KNOWN_GAPS).filter((id) => !ids.has(id))).toEqual([]);
+  });
+
+  for (const e of expectations) {
+    const id = expectationId(e);
+    const gap = KNOWN_GAPS[id];
+    it(`${id}${gap ? ` [known gap: ${gap.feature}]` : ''}`, async () => {
+      const outcome = await runExpectation(e);
+      if (gap !== undefined) {
+        tally.gaps[gap.feature] = (tally.gaps[gap.feature] ?? 0) + 1;
+        expect(outcome.pass, `known gap now passes: remove "${id}" from test/conformance/known-gaps.ts`).toBe(false);
+      } else {
+        if (outcome.pass) tally.passing++;
+        else tally.failing++;
+        expect(outcome.pass, `${e.query}\n${outcome.reason}`).toBe(true);
+      }
+    });
+  }
+
+  afterAll(() => {
+    console.log(
+      `conformance: ${tally.passing} passing, ${tally.failing} failing, known gaps ${JSON.stringify(tally.gaps)} of ${expectations.length} expectations`,
+    );
+  });
+});
+
+describe.skipIf(HAVE_FIXTURES)('conformance', () => {
+  it(`skipped: fixtures not found at ${FIXTURES_ROOT}`, () => {
+    console.warn(`conformance suite skipped: ${FIXTURES_ROOT} does not exist`);
+    expect(HAVE_FIXTURES).toBe(false);
+  });
+});

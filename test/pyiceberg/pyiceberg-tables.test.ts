@@ -1,0 +1,91 @@
+/**
+ * Tables written by PyIceberg (conformance/pyiceberg/generate.py) read by iceberg-rx exactly as PyIceberg reads them.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { pyicebergAvailability, runPython } from './pyiceberg-env.ts';
+import { canonicalRow, notContained, sortedCanonical, type JsonRow } from './row-multiset.ts';
+import { scanWithIcebergRx, type ScanRequest } from './scan-with-iceberg-rx.ts';
+
+/** One scan as generate.py records it, with PyIceberg's result. */
+interface RecordedScan extends ScanRequest {
+  readonly name: string;
+  readonly columns: string[];
+  /** True when one data file holds every row, so PyIceberg's row order is the file order. */
+  readonly ordered: boolean;
+  /** The scan's rows without the limit. */
+  readonly rows: JsonRow[];
+  /** PyIceberg's rows with the limit (limit scans only). */
+  readonly limitedRows?: JsonRow[];
+  /** Where PyIceberg's null semantics differ from ours: what differs, and the filter PyIceberg ran instead. */
+  readonly semantics?: string | null;
+  readonly pyicebergFilter?: string | null;
+}
+
+interface RecordedTable {
+  readonly name: string;
+  readonly formatVersion: number;
+  readonly metadataPath: string;
+  readonly features: string[];
+  readonly scans: RecordedScan[];
+}
+
+interface Expected {
+  readonly writer: string;
+  /** What the matrix leaves out because PyIceberg cannot write or read it (the only accepted gaps). */
+  readonly limitations: string[];
+  readonly tables: RecordedTable[];
+}
+
+const availability = pyicebergAvailability();
+let outDir: string | undefined;
+let expected: Expected | undefined;
+if (availability.available) {
+  // Generated at collection time (once per run) because the tables and scans name the tests.
+  outDir = mkdtempSync(join(tmpdir(), 'iceberg-rx-pyiceberg-'));
+  runPython('generate.py', [outDir]);
+  expected = JSON.parse(readFileSync(join(outDir, 'expected.json'), 'utf8')) as Expected;
+} else {
+  console.warn(`PyIceberg cross-check not run: ${availability.reason}`);
+}
+
+afterAll(() => {
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+describe.skipIf(!availability.available)('tables written by PyIceberg, read by iceberg-rx', () => {
+  it('records the PyIceberg limitations the matrix works around', () => {
+    console.info(`written by ${expected!.writer}; PyIceberg limitations:\n- ${expected!.limitations.join('\n- ')}`);
+    expect(expected!.tables.length).toBeGreaterThanOrEqual(20);
+    expect(expected!.tables.map((t) => t.formatVersion)).toEqual(expect.arrayContaining([1, 2]));
+  });
+
+  for (const table of expected?.tables ?? []) {
+    describe(`${table.name} (v${table.formatVersion}: ${table.features.join(', ')})`, () => {
+      for (const scan of table.scans) {
+        const title = scan.semantics ? `${scan.name} (PyIceberg ran "${scan.pyicebergFilter}": ${scan.semantics})` : scan.name;
+        it(title, async () => {
+          const ours = await scanWithIcebergRx(table.metadataPath, scan);
+          expect([...ours.columns].sort()).toEqual([...scan.columns].sort());
+          if (!scan.select) expect(ours.columns).toEqual(scan.columns);
+          if (scan.limit !== null && scan.limit !== undefined) {
+            expect(ours.rows).toHaveLength(Math.min(scan.limit, scan.rows.length));
+            expect(notContained(ours.rows, scan.rows)).toEqual([]);
+          } else if (scan.ordered) {
+            expect(ours.rows.map(canonicalRow)).toEqual(scan.rows.map(canonicalRow));
+          } else {
+            expect(sortedCanonical(ours.rows)).toEqual(sortedCanonical(scan.rows));
+          }
+        });
+      }
+    });
+  }
+});
+
+if (!availability.available) {
+  describe('tables written by PyIceberg', () => {
+    it.skip(`PyIceberg cross-check not run: ${availability.reason}`, () => {});
+  });
+}
