@@ -29,17 +29,23 @@ const MB = 2 ** 20;
 const BATCH_SIZE = 131_072;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
-/** Positions spread evenly over the file: `floor(i * rows / n)`. */
-function positionAt(i: number, rows: number, n: number): number {
-  return Math.floor((i * rows) / n);
+/** How the deleted positions lie: evenly spread (worst case: no kept run is long) or in blocks of 1000. */
+type Pattern = 'spread' | 'clustered';
+const BLOCK = 1000;
+
+/** The i-th of n deleted positions of a `rows`-row file. */
+function positionAt(pattern: Pattern, i: number, rows: number, n: number): number {
+  if (pattern === 'spread') return Math.floor((i * rows) / n);
+  const stride = Math.floor(rows / Math.ceil(n / BLOCK));
+  return Math.floor(i / BLOCK) * stride + (i % BLOCK);
 }
 
 /** Writes (once) a position delete file naming `dataPath` with `n` positions (zstd, like Iceberg's default). */
-async function ensurePositionDeletes(dataPath: string, rows: number, n: number): Promise<DeleteFile> {
-  const path = join(BENCH_DATA_DIR, `pos-deletes-${n}-of-${rows}.parquet`);
+async function ensurePositionDeletes(dataPath: string, rows: number, n: number, pattern: Pattern): Promise<DeleteFile> {
+  const path = join(BENCH_DATA_DIR, `pos-deletes-${pattern}-${n}-of-${rows}.parquet`);
   if (!(await stat(path).then(() => true, () => false))) {
     const pos = new BigInt64Array(n);
-    for (let i = 0; i < n; i++) pos[i] = BigInt(positionAt(i, rows, n));
+    for (let i = 0; i < n; i++) pos[i] = BigInt(positionAt(pattern, i, rows, n));
     const dictType = new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32());
     const dict = arrow.vectorFromArray([dataPath], new arrow.Utf8());
     const schema = new arrow.Schema([
@@ -58,8 +64,8 @@ async function ensurePositionDeletes(dataPath: string, rows: number, n: number):
 }
 
 /** Writes (once) a Puffin file with one DV of the same positions (bitmap containers, no runs). */
-async function ensureDeletionVector(dataPath: string, rows: number, n: number): Promise<DeleteFile> {
-  const path = join(BENCH_DATA_DIR, `dv-${n}-of-${rows}.puffin`);
+async function ensureDeletionVector(dataPath: string, rows: number, n: number, pattern: Pattern): Promise<DeleteFile> {
+  const path = join(BENCH_DATA_DIR, `dv-${pattern}-${n}-of-${rows}.puffin`);
   const containers = Math.ceil(rows / 65536);
   const roaringBytes = 8 + 4 + 4 + 4 + containers * 4 + containers * 4 + containers * 8192;
   const blobLength = 4 + 4 + roaringBytes + 4;
@@ -67,7 +73,7 @@ async function ensureDeletionVector(dataPath: string, rows: number, n: number): 
     const bits = new Uint8Array(containers * 8192);
     const cards = new Uint32Array(containers);
     for (let i = 0; i < n; i++) {
-      const p = positionAt(i, rows, n);
+      const p = positionAt(pattern, i, rows, n);
       bits[p >> 3] |= 1 << (p & 7);
       cards[p >>> 16]++;
     }
@@ -153,57 +159,59 @@ async function main(): Promise<void> {
     dataFile: { content: 'data', path: dataPath, format: 'parquet', recordCount: rows, fileSizeInBytes: tail.fileSize, specId: 0, partition: {} },
     deletes: [],
   };
-  const posTask = { ...base, deletes: [await ensurePositionDeletes(dataPath, rows, n)] };
-  const dvTask = { ...base, deletes: [await ensureDeletionVector(dataPath, rows, n)] };
+  const variants: { name: string; task: FileScanTask }[] = [];
+  for (const pattern of ['spread', 'clustered'] as const) {
+    variants.push({ name: `${pattern}PositionDeletes`, task: { ...base, deletes: [await ensurePositionDeletes(dataPath, rows, n, pattern)] } });
+    variants.push({ name: `${pattern}DeletionVector`, task: { ...base, deletes: [await ensureDeletionVector(dataPath, rows, n, pattern)] } });
+  }
   const warm = await ensureWarmupFile();
   await scanOnce({ ...base, dataFile: { ...base.dataFile, path: warm, fileSizeInBytes: (await stat(warm)).size } });
 
-  const best = { baseline: Infinity, position: Infinity, dv: Infinity };
-  const cpu = { baseline: Infinity, position: Infinity, dv: Infinity };
-  let deletedRows = { position: 0, dv: 0 };
+  const baseline = { seconds: Infinity, cpuSeconds: Infinity };
+  const measured = new Map<string, { seconds: number; cpuSeconds: number; rowsDeleted: number }>();
   for (let r = 0; r < runs; r++) {
     const b = await scanOnce(base);
     if (b.rows !== rows) throw new Error(`baseline read ${b.rows} of ${rows} rows`);
-    best.baseline = Math.min(best.baseline, b.seconds);
-    cpu.baseline = Math.min(cpu.baseline, b.cpuSeconds);
-    const p = await scanOnce(posTask, applyDeletes());
-    if (p.rows !== rows - n) throw new Error(`position deletes left ${p.rows} rows, expected ${rows - n}`);
-    best.position = Math.min(best.position, p.seconds);
-    cpu.position = Math.min(cpu.position, p.cpuSeconds);
-    deletedRows.position = p.stats.rowsDeleted.position;
-    const d = await scanOnce(dvTask, applyDeletes());
-    if (d.rows !== rows - n) throw new Error(`deletion vector left ${d.rows} rows, expected ${rows - n}`);
-    best.dv = Math.min(best.dv, d.seconds);
-    cpu.dv = Math.min(cpu.dv, d.cpuSeconds);
-    deletedRows.dv = d.stats.rowsDeleted.deletionVector;
-    log(`run ${r + 1}: wall/cpu s: baseline ${b.seconds.toFixed(2)}/${b.cpuSeconds.toFixed(2)}, position deletes ${p.seconds.toFixed(2)}/${p.cpuSeconds.toFixed(2)}, DV ${d.seconds.toFixed(2)}/${d.cpuSeconds.toFixed(2)}`);
+    baseline.seconds = Math.min(baseline.seconds, b.seconds);
+    baseline.cpuSeconds = Math.min(baseline.cpuSeconds, b.cpuSeconds);
+    const line = [`run ${r + 1} wall/cpu s: baseline ${b.seconds.toFixed(2)}/${b.cpuSeconds.toFixed(2)}`];
+    for (const v of variants) {
+      const m = await scanOnce(v.task, applyDeletes());
+      if (m.rows !== rows - n) throw new Error(`${v.name} left ${m.rows} rows, expected ${rows - n}`);
+      const prev = measured.get(v.name);
+      const deleted = m.stats.rowsDeleted.position + m.stats.rowsDeleted.deletionVector;
+      measured.set(v.name, { seconds: Math.min(prev?.seconds ?? Infinity, m.seconds), cpuSeconds: Math.min(prev?.cpuSeconds ?? Infinity, m.cpuSeconds), rowsDeleted: deleted });
+      line.push(`${v.name} ${m.seconds.toFixed(2)}/${m.cpuSeconds.toFixed(2)}`);
+    }
+    log(line.join(', '));
   }
-  const posMem = await deleteMemory(posTask);
-  const dvMem = await deleteMemory(dvTask);
   const rate = (s: number): number => Math.round(rows / s);
+  const results: Record<string, unknown> = {};
+  let memoryOk = true;
+  let throughputOk = true;
+  let cpuThroughputOk = true;
+  for (const v of variants) {
+    const m = measured.get(v.name)!;
+    const mem = await deleteMemory(v.task);
+    const slowdown = m.seconds / baseline.seconds;
+    const cpuSlowdown = m.cpuSeconds / baseline.cpuSeconds;
+    memoryOk &&= mem.retainedMB <= 100;
+    throughputOk &&= slowdown <= 1.2;
+    cpuThroughputOk &&= cpuSlowdown <= 1.2;
+    results[v.name] = {
+      seconds: round(m.seconds), cpuSeconds: round(m.cpuSeconds), rowsPerSecond: rate(m.seconds),
+      slowdown: round(slowdown), cpuSlowdown: round(cpuSlowdown), rowsDeleted: m.rowsDeleted,
+      deleteBytes: v.task.deletes[0]!.contentSizeInBytes ?? v.task.deletes[0]!.fileSizeInBytes, ...mem,
+    };
+  }
   const result = {
     bench: 'deletes',
     dataFile: { rows, bytes: tail.fileSize, rowGroups: tail.metadata.row_groups.length },
     deletedPositions: n,
     loadAverage1m: round(loadavg()[0]!),
-    baseline: { seconds: round(best.baseline), cpuSeconds: round(cpu.baseline), rowsPerSecond: rate(best.baseline) },
-    positionDeletes: {
-      seconds: round(best.position), cpuSeconds: round(cpu.position), rowsPerSecond: rate(best.position),
-      slowdown: round(best.position / best.baseline), cpuSlowdown: round(cpu.position / cpu.baseline),
-      rowsDeleted: deletedRows.position, deleteFileBytes: posTask.deletes[0]!.fileSizeInBytes, ...posMem,
-    },
-    deletionVector: {
-      seconds: round(best.dv), cpuSeconds: round(cpu.dv), rowsPerSecond: rate(best.dv),
-      slowdown: round(best.dv / best.baseline), cpuSlowdown: round(cpu.dv / cpu.baseline),
-      rowsDeleted: deletedRows.dv, blobBytes: dvTask.deletes[0]!.contentSizeInBytes, ...dvMem,
-    },
-    targets: {
-      memoryMB: 100,
-      maxSlowdown: 1.2,
-      memoryOk: posMem.retainedMB <= 100 && dvMem.retainedMB <= 100,
-      throughputOk: best.position / best.baseline <= 1.2 && best.dv / best.baseline <= 1.2,
-      cpuThroughputOk: cpu.position / cpu.baseline <= 1.2 && cpu.dv / cpu.baseline <= 1.2,
-    },
+    baseline: { seconds: round(baseline.seconds), cpuSeconds: round(baseline.cpuSeconds), rowsPerSecond: rate(baseline.seconds) },
+    ...results,
+    targets: { memoryMB: 100, maxSlowdown: 1.2, memoryOk, throughputOk, cpuThroughputOk },
   };
   console.log(JSON.stringify(result));
 }

@@ -183,6 +183,7 @@ async function main(): Promise<void> {
     limit10BytesRead: limit.bytes,
     limit10ReadCalls: limit.reads,
     limit10Rows: limit.rows,
+    loadAverage: (await import('node:os')).loadavg()[0],
   };
   console.log(
     `file ${(fileSize / MB).toFixed(0)} MiB, ${rowGroups} row groups; streaming peak +${(streaming.peakAboveBaseline / MB).toFixed(1)} MiB ` +

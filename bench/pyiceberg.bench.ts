@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_DATA_DIR, parseSize } from './lib/bench-table.ts';
@@ -141,6 +142,8 @@ async function main(): Promise<void> {
   }
   const result = {
     bench: 'pyiceberg',
+    // Timings are only comparable on a quiet machine: the load average says how quiet it was.
+    machine: { cpus: cpus().length, loadAverage1m: round(loadavg()[0]!, 2) },
     table: { dataFiles: table.dataFiles, dataBytes: table.dataBytes, largestFileBytes: table.largestFileBytes, rows: table.rows },
     pyiceberg: summary(pyiceberg, table),
     icebergRx: summary(ours, table),

@@ -19,8 +19,8 @@ from pyiceberg.expressions import AlwaysTrue
 from pyiceberg.expressions.parser import parse
 
 from normalise import normalise_table
-from tables import FORMAT_VERSIONS, PARTITIONINGS, Built, ScanSpec, build_partitioned, build_spec_evolution, build_types
-from tables_changes import build_evolution, build_mutations
+from tables import FORMAT_VERSIONS, PARTITIONINGS, V1_PARTITIONINGS, Built, ScanSpec, build_partitioned, build_spec_evolution, build_types
+from tables_changes import build_evolution, build_mutations, build_upgraded
 
 # Things the matrix leaves out because PyIceberg itself cannot do them (named so that nothing hides an iceberg-rx gap).
 LIMITATIONS = [
@@ -46,6 +46,7 @@ def _run_scan(built: Built, spec: ScanSpec) -> dict[str, Any]:
             selected_fields=tuple(spec.select) if spec.select else ("*",),
             snapshot_id=snapshot_id,
             limit=limit,
+            case_sensitive=spec.case_sensitive,
         )
 
     full_scan = scan(None)
@@ -59,6 +60,7 @@ def _run_scan(built: Built, spec: ScanSpec) -> dict[str, Any]:
         "snapshotId": str(snapshot_id) if spec.snapshot else None,
         "ref": spec.ref,
         "limit": spec.limit,
+        "caseSensitive": spec.case_sensitive,
         "pyicebergFilter": spec.pyiceberg_filter,
         "semantics": spec.semantics,
         "columns": result.column_names,
@@ -82,11 +84,12 @@ def build_all(catalog: SqlCatalog) -> list[Built]:
     built: list[Built] = []
     for version in FORMAT_VERSIONS:
         built.append(build_types(catalog, version))
-        for kind in PARTITIONINGS:
+        for kind in PARTITIONINGS if version >= 2 else V1_PARTITIONINGS:
             built.append(build_partitioned(catalog, version, kind))
         built.append(build_spec_evolution(catalog, version))
         built.append(build_evolution(catalog, version))
         built.append(build_mutations(catalog, version))
+    built.append(build_upgraded(catalog))
     return built
 
 

@@ -60,6 +60,7 @@ class ScanSpec:
     snapshot: str | None = None  # a label registered while building ("first", "before_delete", ...)
     ref: str | None = None
     limit: int | None = None
+    case_sensitive: bool = True
     # Set where PyIceberg's null semantics differ from iceberg-rx's documented ones (src/expr/expression.ts):
     # PyIceberg then runs `pyiceberg_filter`, which states the difference explicitly, and `semantics` names it.
     pyiceberg_filter: str | None = None
@@ -224,7 +225,14 @@ PARTITIONINGS: dict[str, list[tuple[int, Transform[Any, Any], str]]] = {
     "day": [(5, DayTransform(), "tstz_day")],
     "hour": [(4, HourTransform(), "ts_hour")],
     "multi": [(2, IdentityTransform(), "cat"), (1, BucketTransform(3), "id_bucket"), (6, DayTransform(), "d_day")],
+    # Bucket hashing and truncation of further source types: pruning on them must agree with PyIceberg.
+    "bucket_string_decimal": [(3, BucketTransform(4), "name_bucket"), (7, BucketTransform(3), "amount_bucket")],
+    "bucket_time": [(4, BucketTransform(3), "ts_bucket"), (6, BucketTransform(4), "d_bucket"), (5, BucketTransform(2), "tstz_bucket")],
+    "truncate_decimal_bucket_int": [(7, TruncateTransform(50), "amount_trunc"), (8, BucketTransform(5), "n_bucket")],
 }
+
+# v1 differs from v2 in metadata and manifests only, so a few partitionings cover it (keeps generation fast).
+V1_PARTITIONINGS = ("identity", "bucket", "day", "multi")
 
 
 def _part_rows(start: int, count: int) -> dict[str, list[Any]]:
@@ -252,6 +260,13 @@ PART_FILTERS = [
     ScanSpec("timestamptz", filter="tstz < '2024-03-02T00:00:00+00:00'"),
     ScanSpec("date", filter="d > '2023-06-15'"),
     ScanSpec("or across columns", filter="cat = 'c' or d is null"),
+    ScanSpec("string eq", filter="name = 'banana2'"),
+    ScanSpec("decimal eq", filter="amount = 2.70"),
+    ScanSpec("decimal in", filter="amount in (0.11, 2.70, 5.29)"),
+    ScanSpec("timestamp eq", filter="ts = '2024-01-01T06:05:00'"),
+    ScanSpec("timestamptz eq", filter="tstz = '2024-03-01T07:00:00+00:00'"),
+    ScanSpec("date eq", filter="d = '2023-03-26'"),
+    ScanSpec("int eq", filter="n = 16"),
 ]
 
 

@@ -114,3 +114,30 @@ def build_mutations(catalog: Catalog, version: int) -> Built:
         ScanSpec("limit", limit=2),
     ]
     return built
+
+
+def build_upgraded(catalog: Catalog) -> Built:
+    """A v1 table upgraded to v2 in place: v1 manifests (no sequence numbers) live on beside v2 ones."""
+    schema = Schema(NestedField(1, "id", LongType(), required=True), _opt(2, "cat", StringType()), _opt(3, "v", DoubleType()))
+    table = catalog.create_table("db.upgraded_v1_to_v2", schema=schema, properties={"format-version": "1"})
+    built = Built(table, ["format upgrade v1 → v2", "case-insensitive names"], [])
+
+    def rows(ids: list[int]) -> dict[str, list[Any]]:
+        return {"id": ids, "cat": [["a", "b", None][i % 3] for i in ids], "v": [i / 4 for i in ids]}
+
+    _append(table, rows(list(range(0, 12))))
+    built.snapshots["v1"] = _current(table)
+    with table.transaction() as transaction:
+        transaction.upgrade_table_version(2)
+    _append(table, rows(list(range(12, 24))))
+    built.snapshots["upgraded"] = _current(table)
+    table.delete(parse("id >= 20 or cat = 'b'"))
+    _append(table, rows(list(range(24, 30))))
+    built.scans = [
+        ScanSpec("full"),
+        ScanSpec("v1 snapshot", snapshot="v1"),
+        ScanSpec("first v2 snapshot", snapshot="upgraded", filter="v > 1.0"),
+        ScanSpec("filter", filter="cat is null or id < 3"),
+        ScanSpec("case-insensitive select and filter", select=["ID", "Cat"], filter="CAT = 'a'", case_sensitive=False),
+    ]
+    return built

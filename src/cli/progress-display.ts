@@ -14,6 +14,8 @@ export interface ProgressState {
 
 /** A running display. */
 export interface ProgressDisplay {
+  /** Erases the line now (before other output goes to the same terminal); the next redraw brings it back. */
+  clear(): void;
   /** Stops redrawing and erases the line. */
   stop(): void;
 }
@@ -70,8 +72,14 @@ export function startProgress(stream: ProgressStream, read: () => ProgressState,
   const timer = setInterval(draw, intervalMs);
   timer.unref();
   draw();
+  let stopped = false;
   return {
+    clear() {
+      if (!stopped) stream.write('\r\x1b[2K');
+    },
     stop() {
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
       stream.write('\r\x1b[2K');
     },

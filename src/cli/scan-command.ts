@@ -83,7 +83,8 @@ export async function runScan(options: ScanCommandOptions, env: CliEnv): Promise
       caseSensitive: options.caseSensitive,
       signal: sink.signal,
     });
-    const writer = createBatchWriter(format, sink, Math.max(12, Math.floor(((env.stdout as { columns?: number }).columns ?? 160) / 4)));
+    const columns = (env.stdout as { columns?: number }).columns;
+    const writer = createBatchWriter(format, sink, columns !== undefined && columns > 0 ? Math.max(32, Math.floor(columns / 3)) : 40);
     if (env.stderrIsTTY && !options.quiet) {
       let total: number | undefined;
       const running = scan;
@@ -95,7 +96,10 @@ export async function runScan(options: ScanCommandOptions, env: CliEnv): Promise
         ...(total !== undefined ? { filesTotal: total } : {}),
       }));
     }
+    // On one terminal, erase the progress line before rows are printed over it.
+    const shared = env.stdoutIsTTY && env.stderrIsTTY;
     for await (const batch of scan.toAsyncIterable()) {
+      if (shared) progress?.clear();
       await writer.write(batch);
       if (sink.closed) break;
     }

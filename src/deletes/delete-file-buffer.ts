@@ -1,10 +1,11 @@
 /**
- * Opens a delete file for hyparquet: an `AsyncBuffer` whose slices are ranged reads through the
- * scan's `FileIO`, plus the parsed footer.
+ * Opens a delete file: its footer (tolerating a wrong recorded size) and, for hyparquet, an
+ * `AsyncBuffer` whose slices are ranged reads through the scan's `FileIO`.
  */
-import { parquetMetadataAsync, type AsyncBuffer, type FileMetaData, type SchemaElement } from 'hyparquet';
+import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
 import { IcebergScanError, asScanError, isIcebergScanError } from '../errors.ts';
-import type { FileIO } from '../io/input-file.ts';
+import type { FileIO, InputFile } from '../io/input-file.ts';
+import { readParquetTail, type ParquetTail } from '../read/parquet-footer.ts';
 import type { DeleteFile } from '../scan/file-scan-task.ts';
 
 /** A delete file opened for hyparquet. */
@@ -16,7 +17,28 @@ export interface OpenedDeleteFile {
 }
 
 /**
- * Opens a Parquet delete file: one length call when the manifest has no size, then the footer.
+ * Reads a delete file's Parquet footer, trusting the manifest's `file_size_in_bytes` first (no
+ * length call) and falling back to the file's real length when that size is wrong (some writers
+ * record a different size: impala iceberg_v2_delete_positional's delete file is 1581 bytes, its
+ * manifest says 1598).
+ *
+ * @throws IcebergScanError `data_invalid` when the file is not Parquet, `io_failed` / `aborted`.
+ */
+export async function readDeleteFileTail(file: InputFile, deleteFile: DeleteFile, signal: AbortSignal): Promise<ParquetTail> {
+  const recorded = deleteFile.fileSizeInBytes > 0 ? deleteFile.fileSizeInBytes : undefined;
+  try {
+    return await readParquetTail(file, { signal, fileSize: recorded });
+  } catch (error) {
+    if (recorded === undefined || (isIcebergScanError(error) && error.code === 'aborted')) throw error;
+    const actual = await file.length(signal);
+    if (actual === recorded) throw error;
+    return readParquetTail(file, { signal, fileSize: actual });
+  }
+}
+
+/**
+ * Opens a Parquet delete file for hyparquet: the footer (see {@link readDeleteFileTail}) and an
+ * `AsyncBuffer` that serves the footer bytes from memory and other ranges through the FileIO.
  *
  * @throws IcebergScanError `feature_unsupported` for Avro/ORC delete files, `data_invalid` when the
  *   file is not Parquet, `io_failed` / `aborted` from I/O.
@@ -30,26 +52,21 @@ export async function openDeleteFile(io: FileIO, deleteFile: DeleteFile, signal:
     });
   }
   const file = io.newInputFile(path);
-  const byteLength = deleteFile.fileSizeInBytes > 0 ? deleteFile.fileSizeInBytes : await file.length(signal);
-  const buffer: AsyncBuffer = {
+  const tail = await readDeleteFileTail(file, deleteFile, signal);
+  return { buffer: tailBackedBuffer(file, tail, signal), metadata: tail.metadata };
+}
+
+/** An `AsyncBuffer` serving the footer tail from memory and every other range through `file`. */
+export function tailBackedBuffer(file: InputFile, tail: ParquetTail, signal: AbortSignal): AsyncBuffer {
+  const byteLength = tail.fileSize;
+  return {
     byteLength,
     async slice(start: number, end?: number): Promise<ArrayBuffer> {
-      const bytes = await file.read(start, end ?? byteLength, signal);
-      return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-        ? (bytes.buffer as ArrayBuffer)
-        : (bytes.slice().buffer as ArrayBuffer);
+      const stop = end ?? byteLength;
+      const bytes = start >= tail.start ? tail.bytes.subarray(start - tail.start, stop - tail.start) : await file.read(start, stop, signal);
+      return bytes.slice().buffer as ArrayBuffer;
     },
   };
-  try {
-    return { buffer, metadata: await parquetMetadataAsync(buffer) };
-  } catch (error) {
-    if (isIcebergScanError(error)) throw error;
-    throw new IcebergScanError('data_invalid', `delete file footer: ${String((error as Error)?.message ?? error)}`, {
-      path,
-      expected: 'a Parquet file',
-      cause: error,
-    });
-  }
 }
 
 /** Maps a hyparquet failure while decoding rows to `data_invalid` (I/O errors keep their code). */

@@ -3,9 +3,10 @@
  * to the columns' canonical values and pushes `not` down to the leaves.
  */
 import { IcebergScanError } from '../errors.ts';
+import { MAX_TABLE_FIELD_ID, METADATA_FIELD_IDS } from '../projection/metadata-columns.ts';
 import type { IcebergType, NestedField, StructType } from '../spec/schema.ts';
-import { isPredicate, type Expression, type LiteralOp, type Predicate, type SetOp, type UnaryOp } from './expression.ts';
-import { convertLiteral, LiteralError, valueToLiteral } from './literals.ts';
+import { ExpressionWire, isPredicate, type Expression, type LiteralOp, type Predicate, type SetOp, type UnaryOp } from './expression.ts';
+import { convertLiteral, integralBounds, LiteralError, valueToLiteral } from './literals.ts';
 import { compareValues, isFloatKind, primType, type PrimType, type Value } from './types.ts';
 
 /** A resolved column (or partition field) reference. */
@@ -105,7 +106,31 @@ function indexOf(schema: StructType): Map<string, IndexedField[]> {
   return index;
 }
 
+/**
+ * Metadata columns a filter may reference (by name when no table column has that name). Their
+ * values come from the reader, so statistics never prune on them.
+ */
+const METADATA_COLUMNS: Readonly<Record<string, string>> = {
+  _file: 'string', _pos: 'long', _spec_id: 'int', _row_id: 'long', _last_updated_sequence_number: 'long',
+};
+
+function metadataColumn(name: string | undefined, id: number | undefined): IndexedField | undefined {
+  for (const [n, type] of Object.entries(METADATA_COLUMNS)) {
+    const fid = METADATA_FIELD_IDS[n as keyof typeof METADATA_FIELD_IDS];
+    if (n === name || fid === id) {
+      return { field: { id: fid, name: n, required: n === '_file' || n === '_pos' || n === '_spec_id', type }, name: n, nestedInCollection: false };
+    }
+  }
+  return undefined;
+}
+
+/** True for reserved (metadata) field ids: no file statistics describe their values. */
+export function isReservedFieldId(id: number): boolean {
+  return id > MAX_TABLE_FIELD_ID;
+}
+
 function findById(schema: StructType, id: number): IndexedField | undefined {
+  if (isReservedFieldId(id)) return metadataColumn(undefined, id);
   for (const list of indexOf(schema).values()) for (const f of list) if (f.field.id === id) return f;
   return undefined;
 }
@@ -131,6 +156,7 @@ export function resolveRef(schema: StructType, p: Predicate, caseSensitive: bool
       if (hits.length > 1) throw bindError(`column name '${p.term}' is ambiguous when case-insensitive`, p);
       found = hits[0];
     }
+    found ??= metadataColumn(caseSensitive ? p.term : p.term.toLowerCase(), undefined);
   }
   if (!found) throw bindError(`unknown column '${p.term}'`, p, 'a column of the table schema');
   if (found.nestedInCollection) throw bindError(`column '${p.term}' is inside a list or map; filters cannot reference it`, p);
@@ -151,6 +177,10 @@ function bindPredicate(p: Predicate, schema: StructType, caseSensitive: boolean)
       throw error;
     }
   };
+  if (ref.type.kind === 'int' || ref.type.kind === 'long' || ref.type.kind === 'decimal') {
+    const widened = bindOutOfDomain(p, ref);
+    if (widened !== undefined) return widened;
+  }
   switch (p.op) {
     case 'isNull': return ref.required ? FALSE : { op: p.op, ref };
     case 'notNull': return ref.required ? TRUE : { op: p.op, ref };
@@ -165,12 +195,60 @@ function bindPredicate(p: Predicate, schema: StructType, caseSensitive: boolean)
     case 'in':
     case 'notIn': {
       const values = dedupe(p.values.map((v, i) => convert(v, i)));
-      if (values.length === 0) return p.op === 'in' ? FALSE : TRUE;
+      if (values.length === 0) return p.op === 'in' ? FALSE : notNullOf(ref);
       if (values.length === 1) return { op: p.op === 'in' ? 'eq' : 'notEq', ref, value: values[0] };
       return { op: p.op, ref, values };
     }
     default:
       return { op: p.op, ref, value: convert(p.value) };
+  }
+}
+
+const notNullOf = (ref: BoundRef): BoundExpression => (ref.required ? TRUE : { op: 'notNull', ref });
+
+/**
+ * Integer and decimal columns compared with literals they cannot hold exactly (a fraction finer
+ * than the scale, or beyond the type's range): rewritten to the equivalent predicate on the
+ * representable values (`i < 2.5` → `i < 3`, `i < 1e10` → `i is not null`, `i = 2.5` → false).
+ * Returns undefined when every literal converts exactly (the normal path applies).
+ */
+function bindOutOfDomain(p: Predicate, ref: BoundRef): BoundExpression | undefined {
+  if (!('value' in p) && !('values' in p)) return undefined;
+  const lits = 'values' in p ? p.values : [p.value];
+  const fits = (lit: unknown): boolean => {
+    try {
+      convertLiteral(lit as never, ref.type);
+      return true;
+    } catch (error) {
+      if (error instanceof LiteralError) return false;
+      throw error;
+    }
+  };
+  if (lits.every(fits)) return undefined;
+  const scale = ref.type.kind === 'decimal' ? ref.type.scale ?? 0 : 0;
+  const bounds = lits.map((l) => integralBounds(l, scale));
+  if (bounds.some((b) => b === undefined)) return undefined; // not numeric: the normal path reports it
+  const max = ref.type.kind === 'int' ? 2n ** 31n - 1n : ref.type.kind === 'long' ? 2n ** 63n - 1n : 10n ** BigInt(ref.type.precision ?? 38) - 1n;
+  const min = ref.type.kind === 'decimal' ? -max : -max - 1n;
+  const out = (v: bigint): Value => (ref.type.kind === 'int' ? Number(v) : v);
+  const { floor, ceil } = bounds[0]!;
+  switch (p.op) {
+    case 'lt': return ceil > max ? notNullOf(ref) : ceil <= min ? FALSE : { op: 'lt', ref, value: out(ceil) };
+    case 'ltEq': return floor >= max ? notNullOf(ref) : floor < min ? FALSE : { op: 'ltEq', ref, value: out(floor) };
+    case 'gt': return floor >= max ? FALSE : floor < min ? notNullOf(ref) : { op: 'gt', ref, value: out(floor) };
+    case 'gtEq': return ceil > max ? FALSE : ceil <= min ? notNullOf(ref) : { op: 'gtEq', ref, value: out(ceil) };
+    case 'eq':
+    case 'notEq':
+    case 'in':
+    case 'notIn': {
+      const exact = dedupe(bounds.filter((b) => b!.floor === b!.ceil && b!.floor >= min && b!.floor <= max).map((b) => out(b!.floor)));
+      const positive = p.op === 'eq' || p.op === 'in';
+      if (exact.length === 0) return positive ? FALSE : notNullOf(ref);
+      if (exact.length === 1) return { op: positive ? 'eq' : 'notEq', ref, value: exact[0] };
+      return { op: positive ? 'in' : 'notIn', ref, values: exact };
+    }
+    default:
+      return undefined;
   }
 }
 
@@ -187,6 +265,14 @@ function dedupe(values: Value[]): Value[] {
  */
 export function bindExpression(expr: Expression, schema: StructType, options: BindOptions = {}): BoundExpression {
   const caseSensitive = options.caseSensitive ?? true;
+  const checked = ExpressionWire.safeParse(expr);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new IcebergScanError('invalid_argument', `filter: not an expression tree: ${issue?.message ?? 'invalid'} at ${JSON.stringify(issue?.path ?? [])}`, {
+      expected: 'an expression built by the expression builders or parseFilter',
+      cause: checked.error,
+    });
+  }
   const go = (e: Expression): BoundExpression => {
     if (isPredicate(e)) return bindPredicate(e, schema, caseSensitive);
     switch (e.op) {

@@ -13,6 +13,8 @@
  * - `isNull`/`notNull` and `isNaN`/`notNaN` are exact complements: `notNaN` is true for null.
  */
 
+import { z } from 'zod';
+
 /** A literal as it appears in the unbound (JSON) tree. */
 export type Literal =
   | boolean
@@ -138,3 +140,29 @@ export { isIn as in_ };
 export function isPredicate(e: Expression): e is Predicate {
   return 'term' in e;
 }
+
+const literalWire = z.union([
+  z.boolean(),
+  z.number(),
+  z.string(),
+  z.object({ kind: z.literal('number'), text: z.string() }),
+  z.object({ kind: z.literal('bytes'), hex: z.string() }),
+]);
+const predicateBase = {
+  term: z.string(),
+  fieldId: z.number().int().optional(),
+  pos: z.number().int().optional(),
+  valuePos: z.array(z.number().int()).optional(),
+};
+
+/** The zod schema of an expression tree (validates filters and residuals that arrive as JSON). */
+export const ExpressionWire: z.ZodType<Expression> = z.lazy(() =>
+  z.union([
+    z.object({ op: z.enum(['true', 'false']) }),
+    z.object({ op: z.enum(['and', 'or']), left: ExpressionWire, right: ExpressionWire }),
+    z.object({ op: z.literal('not'), child: ExpressionWire }),
+    z.object({ op: z.enum(['isNull', 'notNull', 'isNaN', 'notNaN']), ...predicateBase }),
+    z.object({ op: z.enum(['eq', 'notEq', 'lt', 'ltEq', 'gt', 'gtEq', 'startsWith', 'notStartsWith']), value: literalWire, ...predicateBase }),
+    z.object({ op: z.enum(['in', 'notIn']), values: z.array(literalWire), ...predicateBase }),
+  ]),
+) as z.ZodType<Expression>;

@@ -120,6 +120,37 @@ export function parseDecimalText(text: string, scale: number): bigint {
   return m[1] === '-' ? -unscaled : unscaled;
 }
 
+/**
+ * Floor and ceiling of a numeric literal at `scale` decimal places (as unscaled bigints), or
+ * undefined when the literal is not a finite number. Used to compare integer and decimal columns
+ * with literals that have more fractional digits than the column.
+ */
+export function integralBounds(lit: Literal, scale: number): { floor: bigint; ceil: bigint } | undefined {
+  let text: string;
+  if (typeof lit === 'number') {
+    if (!Number.isFinite(lit)) return undefined;
+    text = String(lit);
+  } else if (typeof lit === 'string' || (typeof lit === 'object' && lit.kind === 'number')) {
+    text = (typeof lit === 'string' ? lit : lit.text).trim();
+  } else return undefined;
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
+  const digits = BigInt(`${m[2]}${m[3] ?? ''}` || '0');
+  const shift = Number(m[4] ?? 0) - (m[3] ?? '').length + scale;
+  if (Math.abs(shift) > 400) return undefined;
+  const neg = m[1] === '-';
+  if (shift >= 0) {
+    const v = digits * 10n ** BigInt(shift);
+    return { floor: neg ? -v : v, ceil: neg ? -v : v };
+  }
+  const p = 10n ** BigInt(-shift);
+  const q = digits / p;
+  const exact = q * p === digits;
+  const lo = neg ? -(exact ? q : q + 1n) : q;
+  const hi = neg ? -q : exact ? q : q + 1n;
+  return { floor: lo, ceil: hi };
+}
+
 /** Formats an unscaled decimal at `scale` as text (`1420`, 2 → `14.20`). */
 export function formatDecimal(unscaled: bigint, scale: number): string {
   const neg = unscaled < 0n;

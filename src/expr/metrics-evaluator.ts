@@ -5,7 +5,7 @@
  */
 import type { PartitionSpec } from '../spec/partition-spec.ts';
 import type { ContentFile } from '../scan/file-scan-task.ts';
-import type { BoundExpression, BoundRef } from './bind.ts';
+import { isReservedFieldId, type BoundExpression, type BoundRef } from './bind.ts';
 import { mightMatch, saneFacts, type ColumnFacts } from './column-facts.ts';
 import { projectExpression } from './project.ts';
 import { base64ToBytes, decodeBinaryValue, decodeJsonValue } from './serialized-values.ts';
@@ -64,7 +64,7 @@ export function metricsMightMatch(filter: BoundExpression, file: ContentFile): b
   const cache = new Map<number, ColumnFacts>();
   const usable = file.content === 'equality_deletes' ? new Set(file.equalityIds ?? []) : undefined;
   return mightMatch(filter, (id) => {
-    if (usable && !usable.has(id)) return undefined;
+    if ((usable && !usable.has(id)) || isReservedFieldId(id)) return undefined;
     let f = cache.get(id);
     if (!f) {
       f = metricsFacts(file, refs.get(id)!);

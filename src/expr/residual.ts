@@ -5,7 +5,7 @@
  */
 import type { PartitionSpec } from '../spec/partition-spec.ts';
 import type { ContentFile } from '../scan/file-scan-task.ts';
-import { andB, FALSE, orB, TRUE, type BoundExpression } from './bind.ts';
+import { andB, FALSE, orB, TRUE, type BoundExpression, type BoundPredicate } from './bind.ts';
 import { evaluatePartition } from './metrics-evaluator.ts';
 import { projectPredicate } from './project.ts';
 
@@ -19,22 +19,40 @@ import { projectPredicate } from './project.ts';
  *   predicates that still need evaluating on rows.
  */
 export function residualFor(filter: BoundExpression, spec: PartitionSpec, file: ContentFile): BoundExpression {
-  if (spec.fields.length === 0) return filter;
-  const go = (e: BoundExpression): BoundExpression => {
-    switch (e.op) {
-      case 'true':
-      case 'false':
-        return e;
-      case 'and': return andB(go(e.left), go(e.right));
-      case 'or': return orB(go(e.left), go(e.right));
-      default: {
-        const strict = projectPredicate(e, spec, 'strict');
-        if (strict.op !== 'false' && evaluatePartition(strict, file, false)) return TRUE;
-        const inclusive = projectPredicate(e, spec, 'inclusive');
-        if (inclusive.op !== 'true' && !evaluatePartition(inclusive, file, true)) return FALSE;
-        return e;
-      }
+  return residualEvaluator(filter, spec)(file);
+}
+
+/**
+ * Prepares the residual computation of `filter` for many files of one spec: the strict and
+ * inclusive projections of every predicate are computed once.
+ */
+export function residualEvaluator(filter: BoundExpression, spec: PartitionSpec): (file: ContentFile) => BoundExpression {
+  if (spec.fields.length === 0) return () => filter;
+  const projections = new Map<BoundPredicate, { strict: BoundExpression; inclusive: BoundExpression }>();
+  const projectionsOf = (p: BoundPredicate) => {
+    let pr = projections.get(p);
+    if (!pr) {
+      pr = { strict: projectPredicate(p, spec, 'strict'), inclusive: projectPredicate(p, spec, 'inclusive') };
+      projections.set(p, pr);
     }
+    return pr;
   };
-  return go(filter);
+  return (file) => {
+    const go = (e: BoundExpression): BoundExpression => {
+      switch (e.op) {
+        case 'true':
+        case 'false':
+          return e;
+        case 'and': return andB(go(e.left), go(e.right));
+        case 'or': return orB(go(e.left), go(e.right));
+        default: {
+          const { strict, inclusive } = projectionsOf(e);
+          if (strict.op !== 'false' && evaluatePartition(strict, file, false)) return TRUE;
+          if (inclusive.op !== 'true' && !evaluatePartition(inclusive, file, true)) return FALSE;
+          return e;
+        }
+      }
+    };
+    return go(filter);
+  };
 }

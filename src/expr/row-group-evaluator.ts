@@ -8,7 +8,7 @@ import type { ColumnChunk, FileMetaData, SchemaElement, Statistics } from 'hypar
 
 type MinMaxType = NonNullable<Statistics['min_value']>;
 import { findMappedField, type NameMapping } from '../spec/name-mapping.ts';
-import type { BoundExpression, BoundRef } from './bind.ts';
+import { isReservedFieldId, type BoundExpression, type BoundRef } from './bind.ts';
 import { mightMatch, saneFacts, type ColumnFacts } from './column-facts.ts';
 import { parseUuidText } from './literals.ts';
 import { isFloatKind, type PrimType, type Value } from './types.ts';
@@ -153,6 +153,7 @@ export function rowGroupMightMatch(filter: BoundExpression, footer: FileMetaData
   collect(filter);
   const chunkByPath = new Map(rg.columns.map((c) => [(c.meta_data?.path_in_schema ?? []).join('\u0000'), c]));
   return mightMatch(filter, (id) => {
+    if (isReservedFieldId(id)) return undefined; // e.g. _row_id: nulls in the file are inherited values
     const leaf = leaves.get(id);
     const chunk = leaf && chunkByPath.get(leaf.path);
     if (!leaf || !chunk) return undefined;

@@ -12,9 +12,10 @@ import { filterRows, residualBinder } from '../operators/filter-rows.ts';
 import { bindExpression, referencedFieldIds, unbindExpression, type BoundExpression } from './bind.ts';
 import type { Expression } from './expression.ts';
 import { manifestMightMatch, type ManifestSummaryInput } from './manifest-evaluator.ts';
-import { metricsMightMatch, partitionMightMatch } from './metrics-evaluator.ts';
+import { evaluatePartition, metricsMightMatch } from './metrics-evaluator.ts';
+import { projectExpression } from './project.ts';
 import { parseFilter } from './parse-filter.ts';
-import { residualFor } from './residual.ts';
+import { residualEvaluator } from './residual.ts';
 import { rowGroupMightMatch } from './row-group-evaluator.ts';
 
 /** Options of {@link createScanFilter}. */
@@ -77,6 +78,19 @@ export function createScanFilter(options: ScanFilterOptions): ScanFilter {
   const isAlwaysTrue = bound.op === 'true';
   const bindResidual = residualBinder({ schema: options.schema, caseSensitive });
   const boundFor = (task: FileScanTask): BoundExpression | undefined => bindResidual(task.residual, task.dataFile.path);
+  // Projections depend on the spec only: computed once per spec, not once per file.
+  const inclusive = new Map<number, BoundExpression>();
+  const inclusiveFor = (spec: PartitionSpec): BoundExpression => {
+    let e = inclusive.get(spec.specId);
+    if (e === undefined) inclusive.set(spec.specId, (e = projectExpression(bound, spec, 'inclusive')));
+    return e;
+  };
+  const residuals = new Map<number, (file: ContentFile) => BoundExpression>();
+  const residualOf = (spec: PartitionSpec, file: ContentFile): BoundExpression => {
+    let r = residuals.get(spec.specId);
+    if (r === undefined) residuals.set(spec.specId, (r = residualEvaluator(bound, spec)));
+    return r(file);
+  };
 
   return {
     bound,
@@ -92,13 +106,13 @@ export function createScanFilter(options: ScanFilterOptions): ScanFilter {
       if (isAlwaysTrue) return true;
       if (bound.op === 'false') return false;
       const spec = specs.get(file.specId);
-      if (spec !== undefined && !partitionMightMatch(bound, spec, file)) return false;
+      if (spec !== undefined && !evaluatePartition(inclusiveFor(spec), file, true)) return false;
       return metricsMightMatch(bound, file);
     },
     residualFor(file) {
       if (isAlwaysTrue) return undefined;
       const spec = specs.get(file.specId);
-      const residual = spec === undefined ? bound : residualFor(bound, spec, file);
+      const residual = spec === undefined ? bound : residualOf(spec, file);
       return residual.op === 'true' ? undefined : unbindExpression(residual);
     },
     rowGroupFilter(task: FileScanTask, footer: FileMetaData, rowGroupIndex: number): boolean {

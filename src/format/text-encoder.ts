@@ -3,7 +3,8 @@
  * quoting for scalars (strings raw, dates/timestamps/decimals unquoted), nested values as JSON.
  */
 import { DataType, Type, type Data, type Field } from 'apache-arrow';
-import { isValid, jsonEncoderFor, utf8At } from './json-encoder.ts';
+import { isValid, utf8At } from './arrow-access.ts';
+import { jsonEncoderFor } from './json-encoder.ts';
 
 /** Plain text of the value at `index`, or `null` for a null. */
 export type TextEncoder = (data: Data, index: number) => string | null;

@@ -8,7 +8,7 @@
  * Metadata columns (`_file`, `_pos`, `_spec_id`, `_partition`, `_row_id`,
  * `_last_updated_sequence_number`) are built per batch; constants once per file, then sliced.
  */
-import { Data, Field, RecordBatch, Schema as ArrowSchema, Struct, makeData } from 'apache-arrow';
+import { Data, Field, RecordBatch, Schema as ArrowSchema, Struct, Type, makeData } from 'apache-arrow';
 import type { FileMetaData } from 'hyparquet';
 import { IcebergScanError } from '../errors.ts';
 import type { NameMapping } from '../spec/name-mapping.ts';
@@ -187,8 +187,16 @@ function withParentNulls(child: Data, parents: readonly Data[]): Data {
     if (child.getValid(i) && parents.every((p) => p.getValid(i))) bitmap[i >> 3] |= 1 << (i & 7);
     else nulls++;
   }
-  if (child.offset !== 0) throw new IcebergScanError('feature_unsupported', 'projection: offset child in a nested helper column', { expected: 'unsliced decoded batches' });
-  return child.clone(child.type, 0, n, nulls, [child.valueOffsets, child.values, bitmap] as never);
+  // Only the validity bitmap is indexed through `offset` (value buffers are already sliced),
+  // except booleans, whose values are bits too: re-pack those from position 0.
+  let values = child.values;
+  if (child.offset !== 0 && child.type.typeId === Type.Bool) {
+    const bits = new Uint8Array(Math.ceil(n / 8));
+    const src = child.values as Uint8Array;
+    for (let i = 0; i < n; i++) if ((src[(child.offset + i) >> 3] >> ((child.offset + i) & 7)) & 1) bits[i >> 3] |= 1 << (i & 7);
+    values = bits;
+  }
+  return child.clone(child.type, 0, n, nulls, [child.valueOffsets, values, bitmap] as never);
 }
 
 function sourceMaker(source: FieldSource, path: string): Maker {

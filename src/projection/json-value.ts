@@ -18,11 +18,10 @@ function bad(type: string, value: unknown): IcebergScanError {
 function parseDate(text: string, type: string): number {
   const m = /^([+-]?\d{4,})-(\d{2})-(\d{2})$/.exec(text);
   if (!m) throw bad(type, text);
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const d = new Date(ms);
-  if (Number.isNaN(ms)) throw bad(type, text);
-  // Date.UTC maps years 0-99 to 1900-1999; fix those explicitly.
+  const d = new Date(Date.UTC(2000, Number(m[2]) - 1, Number(m[3])));
+  // set the year separately: Date.UTC maps years 0-99 to 1900-1999
   d.setUTCFullYear(Number(m[1]));
+  if (Number.isNaN(d.getTime()) || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) throw bad(type, text);
   return Math.round(d.getTime() / 86_400_000);
 }
 

@@ -85,11 +85,17 @@ function fileRows(f: FileRecord): Record<string, Canonical>[] {
   return rows;
 }
 
-/** The rows a reader must return for snapshot `ref` (a label, branch or tag; default: main). */
+/**
+ * The rows a reader must return for `ref`: the current snapshot (default) or a branch, read with
+ * the table's current schema, or a tag or snapshot label, read with that snapshot's schema (Java's
+ * rule for time travel).
+ */
 export function expectedRows(state: BuilderState, ref?: string): Record<string, unknown>[] {
   const snap = ref === undefined ? (state.currentSnapshotId === undefined ? undefined : state.snapshots.find((s) => s.snapshotId === state.currentSnapshotId)) : resolveSnapshot(state, ref);
   if (!snap) return [];
-  const schema: Schema = state.schemas.find((s) => s.schemaId === snap.schemaId)!;
+  const byTable = ref === undefined || (state.refs.get(ref)?.type === 'branch' && !state.snapshots.some((s) => s.label === ref));
+  const schemaId = byTable ? state.currentSchemaId : snap.schemaId;
+  const schema: Schema = state.schemas.find((s) => s.schemaId === schemaId)!;
   const live = liveEntries(snap.manifests).map((e) => ({ e, f: state.files.get(e.name)! }));
   const deletes = live.filter(({ f }) => f.contentCode !== 0);
   const samePartition = (a: FileRecord, b: FileRecord) => a.specId === b.specId && JSON.stringify(a.partition) === JSON.stringify(b.partition);

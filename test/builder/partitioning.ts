@@ -16,6 +16,8 @@ interface SourcePath {
   readonly top: number;
   readonly path: readonly string[];
   readonly field: NestedField;
+  /** Dotted name from the top level (`pt.x`). */
+  readonly fullName: string;
 }
 
 function findSource(schema: StructType, source: string | number): SourcePath {
@@ -23,7 +25,7 @@ function findSource(schema: StructType, source: string | number): SourcePath {
     for (const [i, f] of struct.fields.entries()) {
       const path = [...prefix, f.name];
       const t = top ?? i;
-      if (f.id === source || path.join('.') === source) return { top: t, path: path.slice(1), field: f };
+      if (f.id === source || path.join('.') === source) return { top: t, path: path.slice(1), field: f, fullName: path.join('.') };
       if (typeof f.type !== 'string' && f.type.type === 'struct') {
         const hit = search(f.type, path, t);
         if (hit) return hit;
@@ -36,10 +38,10 @@ function findSource(schema: StructType, source: string | number): SourcePath {
   return hit;
 }
 
-function defaultName(field: NestedField, transform: string): string {
-  if (transform === 'identity') return field.name;
+function defaultName(fullName: string, transform: string): string {
+  if (transform === 'identity') return fullName;
   const base = transform.replace(/\[.*$/, '');
-  return `${field.name}_${base === 'truncate' ? 'trunc' : base === 'void' ? 'null' : base}`; // Java's default names
+  return `${fullName}_${base === 'truncate' ? 'trunc' : base === 'void' ? 'null' : base}`; // Java's default names
 }
 
 /** Resolves partition fields into a spec, assigning field ids after `lastPartitionId`. */
@@ -58,7 +60,7 @@ export function buildSpec(
     return {
       sourceId: src.field.id,
       fieldId,
-      name: p.name ?? defaultName(src.field, p.transform),
+      name: p.name ?? defaultName(src.fullName, p.transform),
       transform: p.transform,
       sourceType: src.field.type,
       resultType: transformResultType(p.transform, src.field.type),

@@ -259,7 +259,8 @@ export interface BuiltTable {
   /**
    * The oracle: rows a correct reader returns for a snapshot label, branch or tag (default: the
    * current snapshot), with every delete rule of the spec applied and columns projected by field id
-   * onto that snapshot's schema. Values follow the NDJSON rules of `iceberg-rx scan` (see
+   * onto the table's current schema (current snapshot, branches) or the snapshot's schema (labels,
+   * tags). Values follow the NDJSON rules of `iceberg-rx scan` (see
    * `expected-rows.ts`); row order is file order, so sort before comparing. Generated files are
    * generated again.
    */

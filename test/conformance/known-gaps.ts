@@ -6,7 +6,7 @@
 
 /** What a known gap waits for. */
 export type GapFeature =
-  /** Filter expressions the filter layer does not support yet (column = column, metadata columns). */
+  /** Filter expressions the filter layer does not support yet (column = column). */
   | 'filters'
   /** Delete-file reading decisions or fixes in the delete layer. */
   | 'deletes'
@@ -14,10 +14,8 @@ export type GapFeature =
   | 'projection'
   /** Avro data files (only Parquet data files are read). */
   | 'avro-data-files'
-  /** Engine session time zone semantics: Impala reads filter literals in its session zone. */
-  | 'engine-timezone'
-  /** The harness cannot yet render nested values the way DuckDB prints them. */
-  | 'harness-rendering';
+  /** Engine session time zone semantics: Impala compares timestamptz values as local wall-clock times. */
+  | 'engine-timezone';
 
 /** One known gap. */
 export interface KnownGap {
@@ -26,9 +24,9 @@ export interface KnownGap {
   readonly why: string;
 }
 
-const BUDAPEST = 'Impala interprets timestamp literals in the session zone Europe/Budapest; literals are read as UTC';
-const SHORT_DELETE_FILE =
-  'the delete file is 1581 bytes but its manifest records 1598; the delete loader reads the recorded size';
+const BUDAPEST =
+  'Impala compares timestamptz values as Europe/Budapest wall-clock times, so the ambiguous local time ' +
+  "2021-10-31 02:15:00 (the DST change) matches two instants; iceberg-rx compares instants (the harness maps literals to UTC)";
 const NULL_FILE_PATH = 'position delete files with NULL file_path (the spec forbids them; Impala skips them): rejected as data_invalid';
 const AVRO = 'data files are Avro; only Parquet data files are read (feature_unsupported)';
 
@@ -38,29 +36,9 @@ export const KNOWN_GAPS: Readonly<Record<string, KnownGap>> = {
     feature: 'filters',
     why: 'filter compares two columns (p_int = i); the filter grammar only compares a column with a literal',
   },
-  'apache__impala/iceberg_v3_row_lineage @ iceberg-v3-row-lineage.test:611': {
-    feature: 'filters',
-    why: 'filter on the metadata column _row_id is not bound',
-  },
-  'apache__impala/iceberg_v3_row_lineage @ iceberg-v3-row-lineage.test:619': {
-    feature: 'filters',
-    why: 'filter on the metadata column _last_updated_sequence_number is not bound',
-  },
-  'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:706': { feature: 'engine-timezone', why: BUDAPEST },
-  'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:717': { feature: 'engine-timezone', why: BUDAPEST },
   'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:728': { feature: 'engine-timezone', why: BUDAPEST },
-  'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:743': { feature: 'engine-timezone', why: BUDAPEST },
-  'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:754': { feature: 'engine-timezone', why: BUDAPEST },
-  'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:765': { feature: 'engine-timezone', why: BUDAPEST },
   'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:804': { feature: 'engine-timezone', why: BUDAPEST },
-  'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:818': { feature: 'engine-timezone', why: BUDAPEST },
   'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:835': { feature: 'engine-timezone', why: BUDAPEST },
-  'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:849': { feature: 'engine-timezone', why: BUDAPEST },
-  'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:865': { feature: 'engine-timezone', why: BUDAPEST },
-  'apache__impala/iceberg_v2_delete_positional @ iceberg-v2-read-position-deletes.test:22': { feature: 'deletes', why: SHORT_DELETE_FILE },
-  'apache__impala/iceberg_v2_delete_positional @ iceberg-v2-read-position-deletes.test:154': { feature: 'deletes', why: SHORT_DELETE_FILE },
-  'apache__impala/iceberg_v2_delete_positional @ iceberg-v2-read-position-deletes.test:201': { feature: 'deletes', why: SHORT_DELETE_FILE },
-  'apache__impala/iceberg_v2_delete_positional @ iceberg-v2-read-position-deletes.test:319': { feature: 'deletes', why: SHORT_DELETE_FILE },
   'apache__impala/iceberg_v2_null_delete_record @ test_iceberg.py:1763': { feature: 'deletes', why: NULL_FILE_PATH },
   'apache__impala/iceberg_v2_null_delete_record @ test_iceberg.py:1769': { feature: 'deletes', why: NULL_FILE_PATH },
   'apache__impala/iceberg_v2_null_delete_record @ test_iceberg.py:1775': { feature: 'deletes', why: NULL_FILE_PATH },
@@ -82,9 +60,5 @@ export const KNOWN_GAPS: Readonly<Record<string, KnownGap>> = {
   'apache__impala/trino_variant @ iceberg-v3-variant.test:145': {
     feature: 'projection',
     why: 'a variant holding JSON null and a SQL NULL variant both come out as null',
-  },
-  'duckdb__duckdb-iceberg/add_columns_with_defaults_in_struct__default.db__add_columns_with_defaults_in_struct @ initial_default_in_struct_all_types.test:20': {
-    feature: 'harness-rendering',
-    why: "DuckDB prints a struct of every type as text ({'col_time': '12:06:45', 'col_binary': \\x80...}); the harness renders nested temporal and binary values differently",
   },
 };

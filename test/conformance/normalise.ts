@@ -93,7 +93,7 @@ export function cellMatches(actual: unknown, expected: unknown, kind: CellKind, 
     case 'variant':
       return jsonText(actual) === jsonText(expected);
     case 'complex':
-      return complexMatches(actual, expected);
+      return complexMatches(actual, expected, context);
   }
 }
 
@@ -103,6 +103,8 @@ export interface CellContext {
   readonly timeZone?: string;
   /** The engine printed NULL strings and the string 'NULL' alike (Impala). */
   readonly nullStringIsNull?: boolean;
+  /** The column's Arrow field (guides the text of nested values). */
+  readonly field?: Field;
 }
 
 function hasOffset(text: string): boolean {
@@ -195,23 +197,46 @@ function jsonText(v: unknown): string {
 }
 
 /** Complex values: DuckDB's `{'k': v}` / `{k=v}` / `[a, b]` text, or JSON, ignoring whitespace. */
-function complexMatches(actual: unknown, expected: unknown): boolean {
+function complexMatches(actual: unknown, expected: unknown, context: CellContext): boolean {
   if (typeof expected !== 'string') return JSON.stringify(actual) === JSON.stringify(expected);
   const squash = (s: string) => s.replace(/\s+/g, '');
   const e = squash(expected);
-  return squash(duckText(actual, false)) === e || squash(JSON.stringify(actual)) === e;
+  return squash(duckText(actual, context.field, context.timeZone, false)) === e || squash(JSON.stringify(actual)) === e;
 }
 
-function duckText(v: unknown, nested: boolean): string {
-  if (v === null) return 'NULL';
+/** DuckDB's text of a nested value, guided by its Arrow field when known. */
+function duckText(v: unknown, field: Field | undefined, zone: string | undefined, nested: boolean): string {
+  if (v === null || v === undefined) return 'NULL';
+  const children = (field?.type.children ?? []) as Field[];
   if (Array.isArray(v)) {
-    const isMap = v.length > 0 && v.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x) && 'key' in x && 'value' in x && Object.keys(x).length === 2);
-    if (isMap) return `{${v.map((x) => `${duckText(x.key, true)}=${duckText(x.value, true)}`).join(', ')}}`;
-    return `[${v.map((x) => duckText(x, true)).join(', ')}]`;
+    const entry = children[0];
+    const isMap = field?.type.typeId === Type.Map ||
+      (field === undefined && v.length > 0 && v.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x) && 'key' in x && 'value' in x));
+    if (isMap) {
+      const [keyField, valueField] = (entry?.type.children ?? []) as Field[];
+      return `{${v.map((x) => `${duckText(x.key, keyField, zone, true)}=${duckText(x.value, valueField, zone, true)}`).join(', ')}}`;
+    }
+    return `[${v.map((x) => duckText(x, entry, zone, true)).join(', ')}]`;
   }
   if (typeof v === 'object') {
-    return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `'${k}': ${duckText(x, true)}`).join(', ')}}`;
+    return `{${Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `'${k}': ${duckText(x, children.find((c) => c.name === k), zone, true)}`)
+      .join(', ')}}`;
   }
-  if (typeof v === 'string' && nested && /[:\s,'{}[\]=]/.test(v)) return `'${v}'`;
-  return String(v);
+  let text = String(v);
+  const kind = field === undefined ? 'string' : cellKindOf(field);
+  if (kind === 'time') text = trimFraction(text);
+  else if (kind === 'timestamp') text = duckTimestamp(text, zone);
+  else if (kind === 'binary') text = binaryRenderings(text)[0]!;
+  if (nested && (kind === 'string' || kind === 'time' || kind === 'timestamp') && /[:\s,'{}[\]=]/.test(text)) return `'${text}'`;
+  return text;
+}
+
+/** DuckDB's timestamp text: `YYYY-MM-DD HH:MM:SS[.f]`, tz values in the session zone with `+HH`. */
+function duckTimestamp(text: string, zone: string | undefined): string {
+  if (!text.endsWith('Z')) return trimFraction(text.replace('T', ' '));
+  const local = zone === undefined ? text.slice(0, -1).replace('T', ' ') : wallClock(text, zone);
+  const offsetHours = Math.round((Date.parse(`${local.slice(0, 19).replace(' ', 'T')}Z`) - Date.parse(text.slice(0, 19) + 'Z')) / 3_600_000);
+  const sign = offsetHours < 0 ? '-' : '+';
+  return `${trimFraction(local)}${sign}${String(Math.abs(offsetHours)).padStart(2, '0')}`;
 }

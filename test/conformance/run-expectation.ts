@@ -35,7 +35,7 @@ async function run(e: Expectation): Promise<Outcome> {
   };
   if (e.snapshot_id !== null && e.snapshot_id !== undefined) options.snapshotId = String(e.snapshot_id);
   if (e.as_of_timestamp) options.asOf = `${e.as_of_timestamp.replace(' ', 'T')}Z`;
-  if (e.filter) options.filter = e.filter;
+  if (e.filter) options.filter = sessionFilter(e);
 
   if (e.kind === 'count') {
     const n = await table.scan(options as TableScanOptions).count();
@@ -62,7 +62,41 @@ async function run(e: Expectation): Promise<Outcome> {
     ...(zone !== undefined && zone.toUpperCase() !== 'UTC' ? { timeZone: zone } : {}),
     nullStringIsNull: /prints NULL STRING values as 'NULL'/.test(e.notes),
   };
-  return compareRows(rows, expected, kinds, { ordered, subset: e.subset === true, context });
+  const leaves = columns.map((c) => c.leaf);
+  return compareRows(rows, expected, kinds, { ordered, subset: e.subset === true, context, leaves });
+}
+
+/**
+ * The filter as iceberg-rx must read it. Impala reads timestamp literals in its session time zone
+ * (the notes say so); such literals are rewritten to UTC instants (`…Z`) so they mean the same.
+ */
+function sessionFilter(e: Expectation): string {
+  const filter = e.filter!;
+  const zone = /SET\s+TIME_?ZONE\s*=\s*'([^']+)'.*interprets timestamp literals in this zone/i.exec(e.notes)?.[1];
+  if (zone === undefined || zone.toUpperCase() === 'UTC') return filter;
+  return filter.replace(/'(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)'/g, (_, d: string, t: string) => `'${zonedToUtc(`${d}T${t}`, zone)}'`);
+}
+
+/** The UTC instant (ISO, `Z`) of wall-clock time `local` in `timeZone`. */
+function zonedToUtc(local: string, timeZone: string): string {
+  const asUtc = Date.parse(`${local}Z`);
+  const offsetAt = (ms: number) => {
+    const parts = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }).formatToParts(ms);
+    const get = (t: string) => parts.find((p) => p.type === t)!.value;
+    return Date.parse(`${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}Z`) - (ms - (ms % 1000));
+  };
+  let utc = asUtc - offsetAt(asUtc);
+  utc = asUtc - offsetAt(utc);
+  return new Date(utc).toISOString().replace('.000Z', 'Z');
 }
 
 /** Where to load the expectation's table from: its metadata file, `version`, or the folder. */
@@ -173,10 +207,10 @@ function compareRows(
   actual: unknown[][],
   expected: unknown[][],
   kinds: CellKind[],
-  mode: { ordered: boolean; subset: boolean; context: CellContext },
+  mode: { ordered: boolean; subset: boolean; context: CellContext; leaves: Field[] },
 ): Outcome {
   const rowMatches = (a: unknown[], e: unknown[]) =>
-    a.length === e.length && e.every((v, j) => cellMatches(a[j], v, kinds[j] ?? 'string', mode.context));
+    a.length === e.length && e.every((v, j) => cellMatches(a[j], v, kinds[j] ?? 'string', { ...mode.context, field: mode.leaves[j] }));
   if (!mode.subset && actual.length !== expected.length) {
     return fail(`${actual.length} rows, expected ${expected.length}; first rows ${show(actual.slice(0, 3))}`);
   }

@@ -18,10 +18,11 @@ export interface CliResult {
   readonly text: string;
 }
 
-/** Spawns `node bin/iceberg-rx.mjs ...args` from the repo root and collects its output. */
-export function spawnCli(args: readonly string[], options: { closeStdoutAfter?: number } = {}): Promise<CliResult> {
+/** Spawns `node bin/iceberg-rx.mjs ...args` (or `node <nodeArgs>`) from the repo root and collects its output. */
+export function spawnCli(args: readonly string[], options: { closeStdoutAfter?: number; nodeArgs?: readonly string[] } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv = options.nodeArgs !== undefined ? [...options.nodeArgs] : [BIN, ...args];
+    const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let err = '';
     let seen = 0;
@@ -41,14 +42,14 @@ export function spawnCli(args: readonly string[], options: { closeStdoutAfter?: 
 }
 
 /** Runs `main(args)` in this process with captured streams (fast, for sweeps over many tables). */
-export async function runCli(args: readonly string[]): Promise<CliResult> {
+export async function runCli(args: readonly string[], tty: { stdout?: boolean; stderr?: boolean } = {}): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];
   let err = '';
   stdout.on('data', (c: Buffer) => out.push(c));
   stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(args, { stdout, stderr, stdoutIsTTY: false, stderrIsTTY: false });
+  const code = await main(args, { stdout, stderr, stdoutIsTTY: tty.stdout === true, stderrIsTTY: tty.stderr === true });
   const buffer = Buffer.concat(out);
   return { code, stdout: buffer, stderr: err, text: buffer.toString('utf8') };
 }

@@ -133,6 +133,27 @@ describe('iceberg-rx scan', () => {
   });
 });
 
+describe('progress and the sample', () => {
+  it('shows a progress line on a terminal stderr, erased at the end; defaults to table output on a terminal', async () => {
+    const r = await runCli(['scan', SAMPLE, '--limit', '5', '--select', 'id'], { stdout: true, stderr: true });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\r\x1b\[2K. .*rows · /);
+    expect(r.stderr.endsWith('\r\x1b[2K')).toBe(true);
+    expect(r.text.split('\n')[1]).toMatch(/^─+$/);
+    const quiet = await runCli(['scan', SAMPLE, '--limit', '5', '--quiet'], { stdout: false, stderr: true });
+    expect(quiet.stderr).toBe('');
+  });
+
+  it('npm start (examples/sample.ts) streams the sample table and prints the summary', async () => {
+    const r = await spawnCli([], { nodeArgs: ['--import', 'tsx', 'examples/sample.ts'] });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.text).toMatch(/rows\s+299,226 \(774 removed by deletes\)/);
+    expect(r.text).toMatch(/files\s+8 data files, 2 delete files/);
+    for (const label of ['batches', 'bytes read', 'time', 'peak memory']) expect(r.text).toContain(label);
+  });
+});
+
 describe('iceberg-rx --help', () => {
   it('prints help for the program and for every command', async () => {
     const spawned = await spawnCli(['--help']);

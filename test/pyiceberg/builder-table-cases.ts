@@ -224,6 +224,23 @@ export const BUILDER_CASES: readonly BuilderCase[] = [
     ]),
     scans: PART_SCANS,
   },
+  ...([1, 2] as const).map((version): BuilderCase => ({
+    name: `spec_evolution_v${version}`,
+    description: {
+      formatVersion: version,
+      schema: PART_FIELDS,
+      steps: [
+        { label: 'unpartitioned', append: [{ rows: partRows(0, 10) }] },
+        { evolveSpec: [{ source: 'cat', transform: 'identity' }] },
+        { append: filesByPartition(partRows(10, 12), [{ source: 'cat', transform: 'identity' }]) },
+      ],
+    },
+    scans: [
+      { name: 'full', rowCount: 22 },
+      { name: 'partition eq', filter: "cat = 'b'" },
+      { name: 'older snapshot', snapshot: 'unpartitioned', filter: 'id < 5' },
+    ],
+  })),
   {
     name: 'position_deletes_v2',
     description: {

@@ -1,11 +1,12 @@
 /**
  * Tables written by PyIceberg (conformance/pyiceberg/generate.py) read by iceberg-rx exactly as PyIceberg reads them.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { pyicebergAvailability, runPython } from './pyiceberg-env.ts';
+import { describe, expect, it } from 'vitest';
+import { CONFORMANCE_DIR, pyicebergAvailability, runPython } from './pyiceberg-env.ts';
 import { canonicalRow, notContained, sortedCanonical, type JsonRow } from './row-multiset.ts';
 import { scanWithIcebergRx, type ScanRequest } from './scan-with-iceberg-rx.ts';
 
@@ -39,21 +40,28 @@ interface Expected {
   readonly tables: RecordedTable[];
 }
 
-const availability = pyicebergAvailability();
-let outDir: string | undefined;
-let expected: Expected | undefined;
-if (availability.available) {
-  // Generated at collection time (once per run) because the tables and scans name the tests.
-  outDir = mkdtempSync(join(tmpdir(), 'iceberg-rx-pyiceberg-'));
-  runPython('generate.py', [outDir]);
-  expected = JSON.parse(readFileSync(join(outDir, 'expected.json'), 'utf8')) as Expected;
-} else {
-  console.warn(`PyIceberg cross-check not run: ${availability.reason}`);
+/**
+ * Runs generate.py into a temp folder named after a hash of the Python side (scripts and pinned
+ * requirements), reusing the folder when an earlier run completed it (expected.json is written last).
+ */
+function generateTables(): Expected {
+  const hash = createHash('sha256');
+  for (const name of readdirSync(CONFORMANCE_DIR).filter((f) => f.endsWith('.py') || f === 'requirements.txt').sort()) {
+    hash.update(name).update(readFileSync(join(CONFORMANCE_DIR, name)));
+  }
+  const outDir = join(tmpdir(), `iceberg-rx-pyiceberg-${hash.digest('hex').slice(0, 16)}`);
+  const expectedPath = join(outDir, 'expected.json');
+  if (!existsSync(expectedPath)) {
+    rmSync(outDir, { recursive: true, force: true });
+    runPython('generate.py', [outDir]);
+  }
+  return JSON.parse(readFileSync(expectedPath, 'utf8')) as Expected;
 }
 
-afterAll(() => {
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
-});
+const availability = pyicebergAvailability();
+// Generated at collection time (once per run) because the tables and scans name the tests.
+const expected: Expected | undefined = availability.available ? generateTables() : undefined;
+if (!availability.available) console.warn(`PyIceberg cross-check not run: ${availability.reason}`);
 
 describe.skipIf(!availability.available)('tables written by PyIceberg, read by iceberg-rx', () => {
   it('records the PyIceberg limitations the matrix works around', () => {

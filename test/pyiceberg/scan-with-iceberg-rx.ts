@@ -11,6 +11,8 @@ export interface ScanRequest {
   readonly snapshotId?: string | null;
   readonly ref?: string | null;
   readonly limit?: number | null;
+  /** Default true. */
+  readonly caseSensitive?: boolean;
 }
 
 /** Column names and rows (NDJSON encoding) of a scan. */
@@ -32,6 +34,7 @@ export async function scanWithIcebergRx(metadataLocation: string, scan: ScanRequ
       ...(scan.snapshotId ? { snapshotId: BigInt(scan.snapshotId) } : {}),
       ...(scan.ref ? { ref: scan.ref } : {}),
       ...(scan.limit !== null && scan.limit !== undefined ? { limit: scan.limit } : {}),
+      ...(scan.caseSensitive === false ? { caseSensitive: false } : {}),
     })
     .toTable();
   return { columns: result.schema.fields.map((f) => f.name as string), rows: tableRows(result) };

@@ -72,12 +72,13 @@ function run(command: string, args: string[], shell: boolean): Promise<RunResult
 }
 
 /**
- * Runs a ts block as a module file inside the repository (under node_modules/.cache, so that
- * `import … from 'iceberg-rx'` resolves to this package by its own name, as in a user's project).
+ * Runs a ts block as a module file inside the repository (in `tmp/readme-examples/`, ignored by
+ * git; not under node_modules, where Node gives files no package scope), so that
+ * `import … from 'iceberg-rx'` resolves to this package by its own name, as in a user's project.
  * `rewrite` maps the source before writing it (only for trying a draft before src/index.ts exists).
  */
 export function runTsBlock(block: CodeBlock, name: string, rewrite: (code: string) => string = (c) => c): Promise<RunResult> {
-  const dir = join(ROOT, 'node_modules', '.cache', 'iceberg-rx-readme');
+  const dir = join(ROOT, 'tmp', 'readme-examples');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.ts`);
   writeFileSync(file, rewrite(block.code));

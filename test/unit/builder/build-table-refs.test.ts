@@ -1,11 +1,14 @@
-/** Table builder: branches, tags, rollback, column input, one manifest per file, multi-file position deletes, gzip metadata. */
+/**
+ * Table builder: branches, tags, rollback, column input, one manifest per file, multi-file position
+ * deletes, gzip metadata, outside data locations, truncated bounds and row-lineage columns.
+ */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTable } from '../../builder/build-table.ts';
 import { gunzipSync } from 'node:zlib';
-import { parquetReadObjects } from 'hyparquet';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { loadTable } from '../../../src/table/load-table.ts';
 import { readAvro } from './read-back.ts';
@@ -160,7 +163,25 @@ describe('metrics and lineage options', () => {
       { id: 1, _row_id: 100n, _last_updated_sequence_number: 3n },
       { id: 2, _row_id: null, _last_updated_sequence_number: null },
     ]);
-    const { parquetMetadata } = await import('hyparquet');
     expect(parquetMetadata(file).schema.slice(1).map((s) => s.field_id)).toEqual([1, 2147483540, 2147483539]);
+  });
+});
+
+describe('nested partition sources', () => {
+  it('partitions by a struct child with Java default naming and an Avro-safe field name', async () => {
+    const t = await buildTable(join(root, 'nested-part'), {
+      schema: [
+        { id: 1, name: 'id', type: 'int', required: true },
+        { id: 2, name: 'pt', type: { type: 'struct', fields: [{ id: 3, name: 'x', type: 'int', required: false }] } },
+      ],
+      partitionSpec: [{ source: 'pt.x', transform: 'truncate[10]' }],
+      steps: [{ append: [{ name: 'f', rows: [{ id: 1, pt: { x: 11 } }, { id: 2, pt: { x: 19 } }] }, { name: 'g', rows: [{ id: 3, pt: null }] }] }],
+    });
+    expect(JSON.parse(readFileSync(t.metadataPath, 'utf8'))['partition-specs'][0].fields).toEqual([{ name: 'pt.x_trunc', transform: 'truncate[10]', 'source-id': 3, 'field-id': 1000 }]);
+    expect([t.files.f!.partition, t.files.g!.partition]).toEqual([{ 1000: 10 }, { 1000: null }]);
+    const manifest = await readAvro((await readAvro(t.snapshots[0]!.manifestList)).records[0]!.manifest_path as string);
+    expect(manifest.records.map((e) => (e.data_file as { partition: unknown }).partition)).toEqual([{ pt_x2Ex_trunc: 10 }, { pt_x2Ex_trunc: null }]);
+    const list = await readAvro(t.snapshots[0]!.manifestList);
+    expect((list.records[0]!.partitions as { contains_null: boolean }[])[0]!.contains_null).toBe(true);
   });
 });

@@ -137,6 +137,11 @@ describe('equality deletes', () => {
     );
   });
 
+  it('reads the file when the manifest records a wrong size', async () => {
+    const set = await readEqualityDeleteFile(io, { ...deleteFile, fileSizeInBytes: deleteFile.fileSizeInBytes + 17, equalityIds: [5] }, signal);
+    expect([...set.keys].sort()).toEqual(['\u0000null', '=héllo']);
+  });
+
   it('rejects a delete file missing an equality column or without equality ids', async () => {
     await expect(readEqualityDeleteFile(io, { ...deleteFile, equalityIds: [42] }, signal)).rejects.toMatchObject({ code: 'data_invalid' });
     await expect(readEqualityDeleteFile(io, { ...deleteFile, equalityIds: [] }, signal)).rejects.toMatchObject({ code: 'data_invalid' });

@@ -40,6 +40,13 @@ describe('readPositionDeleteFile', () => {
     expect(positionsForDataFile(map, 'file:///t/y.parquet')!.toArray()).toEqual([3]);
   });
 
+  it('reads the file when the manifest records a wrong size (too large or too small)', async () => {
+    const file = await writePositionDeletes(dir, 'sized.parquet', [['f', 3n], ['f', 4n]]);
+    for (const size of [file.fileSizeInBytes + 17, file.fileSizeInBytes - 17]) {
+      expect((await readPositionDeleteFile(io, { ...file, fileSizeInBytes: size }, { signal })).get('f')!.toArray()).toEqual([3, 4]);
+    }
+  });
+
   it('accepts unsorted and duplicate positions', async () => {
     const file = await writePositionDeletes(dir, 'unsorted.parquet', [['f', 9n], ['f', 1n], ['f', 9n], ['f', 4n]]);
     expect((await readPositionDeleteFile(io, file, { signal })).get('f')!.toArray()).toEqual([1, 4, 9]);

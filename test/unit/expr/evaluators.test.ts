@@ -247,3 +247,11 @@ describe('undecodable string bounds', () => {
     expect(metricsMightMatch(bind("name = 'b'"), file)).toBe(true);
   });
 });
+
+describe('metadata columns in statistics', () => {
+  it('are never pruned on (a file _row_id column holds nulls for inherited ids)', () => {
+    const id = '2147483540';
+    const file = dataFile({ valueCounts: { [id]: 10 }, nullValueCounts: { [id]: 10 }, lowerBounds: {}, upperBounds: {} });
+    expect(metricsMightMatch(bind('_row_id = 5'), file)).toBe(true);
+  });
+});

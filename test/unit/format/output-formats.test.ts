@@ -33,6 +33,18 @@ describe('createNdjsonFormatter', () => {
     expect(JSON.parse(lines[2])).toEqual({ id: '9007199254740993', name: null, score: null, ts: '1969-12-31T23:59:59.999999Z', point: { x: 3 } });
   });
 
+  it('formats batches larger than one internal row range in order', () => {
+    const n = 3000;
+    const ids = primitive(new Int64(), BigInt64Array.from({ length: n }, (_, i) => BigInt(i)));
+    const names = vectorFromArray(Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : `n${i}`)), new Utf8()).data[0];
+    const batch = batchOf([{ field: field('id', new Int64()), data: ids }, { field: field('name', new Utf8()), data: names }]);
+    const lines = createNdjsonFormatter(batch.schema)(batch).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(n);
+    expect(lines[1024]).toEqual({ id: 1024, name: 'n1024' });
+    expect(lines[2996]).toEqual({ id: 2996, name: null });
+    expect(lines[n - 1]).toEqual({ id: n - 1, name: `n${n - 1}` });
+  });
+
   it('formats a sliced batch from its own offset', () => {
     const batch = sample().slice(1, 3);
     const lines = createNdjsonFormatter(batch.schema)(batch).trim().split('\n');

@@ -12,6 +12,9 @@ import { manifestEntrySchema, manifestFileSchema, type PartitionFieldType } from
 export class MemoryFileIO implements FileIO {
   readonly files = new Map<string, Uint8Array>();
   readonly reads: string[] = [];
+  /** Reads in flight now, and the most ever in flight at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   /** Called before each read resolves. */
   onRead?: (path: string) => void;
 
@@ -27,8 +30,14 @@ export class MemoryFileIO implements FileIO {
       read: async (start, end) => {
         this.reads.push(location);
         this.onRead?.(location);
-        await new Promise((r) => setTimeout(r, 0));
-        return get().subarray(start, end);
+        this.inFlight++;
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+        try {
+          await new Promise((r) => setTimeout(r, 1));
+          return get().subarray(start, end);
+        } finally {
+          this.inFlight--;
+        }
       },
     };
   }

@@ -45,6 +45,28 @@ describe('planFiles', () => {
     expect(readsAtFirstTask!.length).toBeLessThan(10);
   });
 
+  it('reads at most `concurrency` manifests at once', async () => {
+    const io = new MemoryFileIO();
+    const manifests = [];
+    for (let i = 0; i < 12; i++) {
+      await writeManifest(io, `m${i}.avro`, 2, [{ path: `d${i}.parquet` }]);
+      manifests.push({ path: `m${i}.avro` });
+    }
+    await writeManifestList(io, 'list.avro', 2, manifests);
+    const tasks = await plan(io, undefined, { concurrency: 3 });
+    expect(tasks).toHaveLength(12);
+    expect(io.maxInFlight).toBe(3);
+  });
+
+  it('reads v1 snapshots that list manifests inline', async () => {
+    const io = new MemoryFileIO();
+    await writeManifest(io, 'inline.avro', 1, [{ path: 'a.parquet', snapshotId: 1n }]);
+    const base = metadataWith({ formatVersion: 1 });
+    const metadata = { ...base, snapshots: [{ snapshotId: '1', sequenceNumber: 0, timestampMs: 1, manifests: ['inline.avro'], summary: {} }] };
+    const tasks = await lastValueFrom(planFiles({ metadata, snapshot: metadata.snapshots[0], io }).pipe(toArray()));
+    expect(tasks.map((t) => t.dataFile.path)).toEqual(['a.parquet']);
+  });
+
   it('stops reading manifests when unsubscribed', async () => {
     const io = new MemoryFileIO();
     const manifests = [];

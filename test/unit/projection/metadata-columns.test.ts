@@ -107,6 +107,19 @@ describe('helper columns (extraFieldIds)', () => {
     expect(() => createProjectionPlanner({ schema: current, extraFieldIds: [1] })).toThrowError(expect.objectContaining({ code: 'invalid_argument' }));
   });
 
+  test('a nested helper leaf is null where its parent struct is null even if the child slot is valid (sliced bool)', async () => {
+    const st = new arrow.Struct([new Field('flag', new arrow.Bool(), true, fid(21))]);
+    const sfile = writeParquet(tableOf([new Field('s', st, true, fid(20))], [vectorFromArray([{ flag: true }], st)]));
+    const planner = createProjectionPlanner({ schema: schemaOf(opt(20, 's', { type: 'struct', fields: [opt(21, 'flag', 'boolean')] })), select: [], extraFieldIds: [21] });
+    const fp = planner.forFile(taskOf(), footerOf(sfile));
+    // hand-built decoded batch: child all valid [false, true, false, true], parent null at row 1; slice off row 0
+    const flag = arrow.makeData({ type: new arrow.Bool(), length: 4, nullCount: 0, data: new Uint8Array([0b1010]) });
+    const sdata = arrow.makeData({ type: st, length: 4, nullCount: 1, nullBitmap: new Uint8Array([0b1101]), children: [flag] });
+    const whole = new arrow.RecordBatch(new arrow.Schema([new Field('s', st, true)]), arrow.makeData({ type: new arrow.Struct([new Field('s', st, true)]), length: 4, nullCount: 0, children: [sdata] }));
+    const batch = fp.project(whole.slice(1, 4), 1, 3);
+    expect(columnOf(batch, 's.flag')).toEqual([null, false, true]);
+  });
+
   test('a nested helper leaf carries its parent struct\'s nulls', async () => {
     const st = new arrow.Struct([new Field('x', new Int32(), true, fid(21))]);
     const sfile = writeParquet(tableOf([new Field('s', st, true, fid(20))], [vectorFromArray([{ x: 1 }, null, { x: null }], st)]));
