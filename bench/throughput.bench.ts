@@ -1,20 +1,20 @@
 /**
  * Throughput benchmark: full-scan rows/s of `scanTasks` against parquet-wasm's own `readParquet`
- * on the same file in the same process (alternating runs, median of each).
+ * on the same file in the same run (each pass in its own process, methods alternating, medians).
  * Usage: `node --expose-gc --import tsx bench/throughput.bench.ts [--size 256MB] [--runs 3]`.
  * The last printed line is one JSON object.
  */
 import { readFile, stat } from 'node:fs/promises';
 import * as pw from 'parquet-wasm';
-import { lastValueFrom, toArray } from 'rxjs';
 import { LocalFileIO } from '../src/io/local-file-io.ts';
 import { scanTasks } from '../src/scan/scan-tasks.ts';
 import { DEFAULT_BATCH_SIZE } from '../src/scan/scan-options.ts';
 import { toArrowBatch } from '../src/read/parquet-wasm.ts';
 import type { FileScanTask } from '../src/scan/file-scan-task.ts';
-import { BENCH_SCHEMA, ensureBenchFile, ensureWarmupFile, parseSize } from './lib/bench-table.ts';
+import { BENCH_SCHEMA, ensureBenchFile, parseSize } from './lib/bench-table.ts';
 import { passThroughProjection } from './lib/pass-through-projection.ts';
-import { argValue } from './lib/child-process.ts';
+import { argValue, runChild } from './lib/child-process.ts';
+import { loadavg } from 'node:os';
 
 const projection = passThroughProjection(BENCH_SCHEMA);
 const WHOLE_ROW_GROUPS = 2 ** 31 - 1;
@@ -57,54 +57,72 @@ function readParquetOnce(bytes: Uint8Array, convert: boolean, started = performa
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+type Method = 'scanTasks' | 'scanTasksWholeRowGroups' | 'readParquet' | 'readParquetWithArrow' | 'readFileAndReadParquet';
+const METHODS: readonly Method[] = ['scanTasks', 'readParquet', 'scanTasksWholeRowGroups', 'readParquetWithArrow', 'readFileAndReadParquet'];
+
+/** One timed pass of `method` after one untimed warm-up pass (V8 tiers wasm up once it is hot). */
+async function childPass(method: Method, path: string): Promise<{ rows: number; seconds: number }> {
+  const task = await taskFor(path);
+  const bytes = method.startsWith('readParquet') ? new Uint8Array(await readFile(path)) : undefined;
+  const once = async (): Promise<[number, number]> => {
+    switch (method) {
+      case 'scanTasks': return scanOnce(task);
+      case 'scanTasksWholeRowGroups': return scanOnce(task, WHOLE_ROW_GROUPS);
+      case 'readParquet': return readParquetOnce(bytes!, false);
+      case 'readParquetWithArrow': return readParquetOnce(bytes!, true);
+      case 'readFileAndReadParquet': {
+        const t = performance.now();
+        return readParquetOnce(new Uint8Array(await readFile(path)), false, t);
+      }
+    }
+  };
+  await once();
+  const [rows, seconds] = await once();
+  return { rows, seconds };
+}
+
 async function main(): Promise<void> {
+  const child = argValue('child') as Method | undefined;
+  if (child !== undefined) {
+    console.log(JSON.stringify(await childPass(child, argValue('file')!)));
+    return;
+  }
   const sizeArg = argValue('size', '256MB')!;
   const runs = Number(argValue('runs', '3'));
   const path = await ensureBenchFile(parseSize(sizeArg), (s) => console.log(s));
-  const task = await taskFor(path);
-  const bytes = new Uint8Array(await readFile(path));
-  await lastValueFrom(scanTasks([await taskFor(await ensureWarmupFile())], { io: new LocalFileIO(), projection }).pipe(toArray()));
-  const ours: number[] = [];
-  const oursWhole: number[] = [];
-  const theirs: number[] = [];
-  const theirsConverted: number[] = [];
-  const theirsWithFileRead: number[] = [];
+  const fileSize = (await stat(path)).size;
+  // Each pass runs in its own process (warm-up pass, then a timed one) so heaps and wasm memory of
+  // one method do not slow another; rounds alternate the methods so load changes hit all alike.
+  const rate: Record<Method, number[]> = { scanTasks: [], scanTasksWholeRowGroups: [], readParquet: [], readParquetWithArrow: [], readFileAndReadParquet: [] };
   let rows = 0;
   for (let i = 0; i < runs; i++) {
-    const [r1, s1] = await scanOnce(task);
-    const [r2, s2] = readParquetOnce(bytes, false);
-    const [r3, s3] = readParquetOnce(bytes, true);
-    // readParquet needs the whole file in memory: here the file read is timed too, as in a scan.
-    const readStarted = performance.now();
-    const [r5, s5] = readParquetOnce(new Uint8Array(await readFile(path)), false, readStarted);
-    if (r5 !== r1) throw new Error(`row counts differ: ${r5} ${r1}`);
-    theirsWithFileRead.push(r5 / s5);
-    // Whole row groups per decode call (no slicing): faster, but decoder memory = one row group.
-    const [r4, s4] = await scanOnce(task, WHOLE_ROW_GROUPS);
-    if (r1 !== r2 || r2 !== r3 || r3 !== r4) throw new Error(`row counts differ: ${r1} ${r2} ${r3} ${r4}`);
-    oursWhole.push(r4 / s4);
-    rows = r1;
-    ours.push(r1 / s1);
-    theirs.push(r2 / s2);
-    theirsConverted.push(r3 / s3);
-    console.log(`run ${i + 1}: scanTasks ${(r1 / s1 / 1e6).toFixed(2)} M rows/s, readParquet ${(r2 / s2 / 1e6).toFixed(2)} M rows/s, readParquet+ffi ${(r3 / s3 / 1e6).toFixed(2)} M rows/s, scanTasks whole row groups ${(r4 / s4 / 1e6).toFixed(2)} M rows/s, readFile+readParquet ${(r5 / s5 / 1e6).toFixed(2)} M rows/s`);
+    const line: string[] = [];
+    for (const m of METHODS) {
+      const r = await runChild<{ rows: number; seconds: number }>(new URL(import.meta.url), ['--child', m, '--file', path]);
+      if (rows !== 0 && r.rows !== rows) throw new Error(`row counts differ: ${r.rows} vs ${rows}`);
+      rows = r.rows;
+      rate[m].push(r.rows / r.seconds);
+      line.push(`${m} ${(r.rows / r.seconds / 1e6).toFixed(2)}`);
+    }
+    console.log(`round ${i + 1} (M rows/s): ${line.join(', ')}`);
   }
+  const m = (k: Method): number => median(rate[k]);
   const result = {
     size: sizeArg,
-    fileSize: bytes.length,
+    fileSize,
     rows,
     runs,
     batchSize: DEFAULT_BATCH_SIZE,
-    scanTasksRowsPerSecond: median(ours),
-    readParquetRowsPerSecond: median(theirs),
-    readParquetWithArrowRowsPerSecond: median(theirsConverted),
-    ratioVsReadParquet: median(ours) / median(theirs),
-    ratioVsReadParquetWithArrow: median(ours) / median(theirsConverted),
-    readParquetWithFileReadRowsPerSecond: median(theirsWithFileRead),
-    ratioVsReadParquetWithFileRead: median(ours) / median(theirsWithFileRead),
-    wholeRowGroupsRowsPerSecond: median(oursWhole),
-    wholeRowGroupsRatioVsReadParquet: median(oursWhole) / median(theirs),
-    loadAverage: (await import('node:os')).loadavg()[0],
+    scanTasksRowsPerSecond: m('scanTasks'),
+    readParquetRowsPerSecond: m('readParquet'),
+    ratioVsReadParquet: m('scanTasks') / m('readParquet'),
+    readParquetWithArrowRowsPerSecond: m('readParquetWithArrow'),
+    ratioVsReadParquetWithArrow: m('scanTasks') / m('readParquetWithArrow'),
+    readFileAndReadParquetRowsPerSecond: m('readFileAndReadParquet'),
+    ratioVsReadFileAndReadParquet: m('scanTasks') / m('readFileAndReadParquet'),
+    wholeRowGroupsRowsPerSecond: m('scanTasksWholeRowGroups'),
+    wholeRowGroupsRatioVsReadParquet: m('scanTasksWholeRowGroups') / m('readParquet'),
+    loadAverage: loadavg()[0],
   };
   console.log(JSON.stringify(result));
 }

@@ -3,7 +3,7 @@
 Usage: .venv/bin/python read_tables.py < request.json > result.json
 Request: {"tables": [{"metadataLocation": "/abs/path/vN.metadata.json",
                       "scans": [{"select": [..]|null, "filter": "text"|null, "snapshotId": "id"|null,
-                                 "ref": "name"|null, "limit": n|null}]}]}
+                                 "ref": "name"|null, "limit": n|null, "caseSensitive": bool}]}]}
 Result:  {"writer": "...", "tables": [{"scans": [{"columns": [..], "rows": [..]} | {"error": "Type: message"}]}]}
 """
 
@@ -33,6 +33,7 @@ def scan_table(metadata_location: str, scan: dict[str, Any]) -> dict[str, Any]:
             selected_fields=tuple(scan["select"]) if scan.get("select") else ("*",),
             snapshot_id=snapshot_id,
             limit=scan.get("limit"),
+            case_sensitive=scan.get("caseSensitive", True),
         ).to_arrow()
         return {"columns": result.column_names, "rows": normalise_table(result)}
     except Exception as error:  # noqa: BLE001 - every failure is reported to the test, which decides

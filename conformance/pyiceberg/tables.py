@@ -6,11 +6,10 @@ import datetime as dt
 import decimal
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import pyarrow as pa
 from pyiceberg.catalog import Catalog
-from pyiceberg.expressions.parser import parse
 from pyiceberg.partitioning import PartitionField, PartitionSpec
 from pyiceberg.schema import Schema
 from pyiceberg.table import Table
@@ -83,7 +82,8 @@ class Built:
     snapshots: dict[str, int] = field(default_factory=dict)
 
 
-def _opt(field_id: int, name: str, typ: Any) -> NestedField:
+def optional_field(field_id: int, name: str, typ: Any) -> NestedField:
+    """An optional (nullable) schema field."""
     return NestedField(field_id, name, typ, required=False)
 
 
@@ -91,7 +91,8 @@ def _arrow(table: Table, columns: dict[str, list[Any]]) -> pa.Table:
     return pa.Table.from_pydict(columns, schema=table.schema().as_arrow())
 
 
-def _current(table: Table) -> int:
+def current_snapshot_id(table: Table) -> int:
+    """The id of the table's current snapshot (the table must have one)."""
     snapshot = table.current_snapshot()
     assert snapshot is not None
     return snapshot.snapshot_id
@@ -101,26 +102,26 @@ def _current(table: Table) -> int:
 
 TYPES_SCHEMA = Schema(
     NestedField(1, "id", LongType(), required=True),
-    _opt(2, "b", BooleanType()),
-    _opt(3, "i", IntegerType()),
-    _opt(4, "l", LongType()),
-    _opt(5, "f", FloatType()),
-    _opt(6, "dbl", DoubleType()),
-    _opt(7, "dec", DecimalType(9, 2)),
-    _opt(8, "dec38", DecimalType(38, 10)),
-    _opt(9, "d", DateType()),
-    _opt(10, "t", TimeType()),
-    _opt(11, "ts", TimestampType()),
-    _opt(12, "tstz", TimestamptzType()),
-    _opt(13, "s", StringType()),
-    _opt(14, "u", UUIDType()),
-    _opt(15, "fx", FixedType(3)),
-    _opt(16, "bin", BinaryType()),
-    _opt(17, "st", StructType(_opt(20, "x", IntegerType()), _opt(21, "y", StringType()),
-                              _opt(22, "inner", StructType(_opt(23, "z", DoubleType()))))),
-    _opt(18, "lst", ListType(24, LongType(), element_required=False)),
-    _opt(19, "mp", MapType(25, StringType(), 26, IntegerType(), value_required=False)),
-    _opt(27, "lst_st", ListType(28, StructType(_opt(29, "k", StringType()), _opt(30, "v", DoubleType())), element_required=False)),
+    optional_field(2, "b", BooleanType()),
+    optional_field(3, "i", IntegerType()),
+    optional_field(4, "l", LongType()),
+    optional_field(5, "f", FloatType()),
+    optional_field(6, "dbl", DoubleType()),
+    optional_field(7, "dec", DecimalType(9, 2)),
+    optional_field(8, "dec38", DecimalType(38, 10)),
+    optional_field(9, "d", DateType()),
+    optional_field(10, "t", TimeType()),
+    optional_field(11, "ts", TimestampType()),
+    optional_field(12, "tstz", TimestamptzType()),
+    optional_field(13, "s", StringType()),
+    optional_field(14, "u", UUIDType()),
+    optional_field(15, "fx", FixedType(3)),
+    optional_field(16, "bin", BinaryType()),
+    optional_field(17, "st", StructType(optional_field(20, "x", IntegerType()), optional_field(21, "y", StringType()),
+                              optional_field(22, "inner", StructType(optional_field(23, "z", DoubleType()))))),
+    optional_field(18, "lst", ListType(24, LongType(), element_required=False)),
+    optional_field(19, "mp", MapType(25, StringType(), 26, IntegerType(), value_required=False)),
+    optional_field(27, "lst_st", ListType(28, StructType(optional_field(29, "k", StringType()), optional_field(30, "v", DoubleType())), element_required=False)),
 )
 
 WORDS = ["alpha", "beta", "gamma", "delta", "alpine", "", "ünïcode ☃", "with 'quote'"]
@@ -163,7 +164,7 @@ def build_types(catalog: Catalog, version: int) -> Built:
     built = Built(table, ["all primitive types", "struct", "list", "map", "nulls", "NaN/Infinity", "longs beyond 2^53"], [])
     for step, (start, count) in enumerate([(0, 12), (12, 20), (32, 9)]):
         table.append(_arrow(table, _types_rows(start, count)))
-        built.snapshots[f"append{step + 1}"] = _current(table)
+        built.snapshots[f"append{step + 1}"] = current_snapshot_id(table)
     table.manage_snapshots().create_tag(built.snapshots["append1"], "first").commit()
     built.scans = [
         ScanSpec("full"),
@@ -206,13 +207,13 @@ def build_types(catalog: Catalog, version: int) -> Built:
 
 PART_SCHEMA = Schema(
     NestedField(1, "id", LongType(), required=True),
-    _opt(2, "cat", StringType()),
-    _opt(3, "name", StringType()),
-    _opt(4, "ts", TimestampType()),
-    _opt(5, "tstz", TimestamptzType()),
-    _opt(6, "d", DateType()),
-    _opt(7, "amount", DecimalType(10, 2)),
-    _opt(8, "n", IntegerType()),
+    optional_field(2, "cat", StringType()),
+    optional_field(3, "name", StringType()),
+    optional_field(4, "ts", TimestampType()),
+    optional_field(5, "tstz", TimestamptzType()),
+    optional_field(6, "d", DateType()),
+    optional_field(7, "amount", DecimalType(10, 2)),
+    optional_field(8, "n", IntegerType()),
 )
 
 # name -> (source field id, transform, partition field name, filters exercising pruning on the source column)
@@ -278,7 +279,7 @@ def build_partitioned(catalog: Catalog, version: int, kind: str) -> Built:
     built = Built(table, [f"partitioned by {kind}"], [])
     for step, (start, count) in enumerate([(0, 25), (25, 25)]):
         table.append(_arrow(table, _part_rows(start, count)))
-        built.snapshots[f"append{step + 1}"] = _current(table)
+        built.snapshots[f"append{step + 1}"] = current_snapshot_id(table)
     if kind == "identity":
         # Replaces the whole partition cat='a' (and only it) with three new rows.
         replacement = _part_rows(500, 3)
@@ -294,11 +295,11 @@ def build_spec_evolution(catalog: Catalog, version: int) -> Built:
     table = catalog.create_table(f"db.spec_evolution_v{version}", schema=PART_SCHEMA, properties={"format-version": str(version)})
     built = Built(table, ["partition spec evolution (unpartitioned → identity → + bucket)"], [])
     table.append(_arrow(table, _part_rows(0, 15)))
-    built.snapshots["unpartitioned"] = _current(table)
+    built.snapshots["unpartitioned"] = current_snapshot_id(table)
     with table.update_spec() as update:
         update.add_identity("cat")
     table.append(_arrow(table, _part_rows(15, 15)))
-    built.snapshots["identity"] = _current(table)
+    built.snapshots["identity"] = current_snapshot_id(table)
     with table.update_spec() as update:
         update.add_field("id", BucketTransform(4), "id_bucket")
     table.append(_arrow(table, _part_rows(30, 15)))

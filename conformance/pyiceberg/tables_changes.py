@@ -11,7 +11,7 @@ from pyiceberg.schema import Schema
 from pyiceberg.table import Table
 from pyiceberg.types import DoubleType, FloatType, IntegerType, LongType, NestedField, StringType, StructType
 
-from tables import Built, ScanSpec, _current, _opt
+from tables import Built, ScanSpec, current_snapshot_id, optional_field
 
 
 def _append(table: Table, columns: dict[str, list[Any]]) -> None:
@@ -20,43 +20,43 @@ def _append(table: Table, columns: dict[str, list[Any]]) -> None:
 
 def build_evolution(catalog: Catalog, version: int) -> Built:
     schema = Schema(
-        _opt(1, "id", IntegerType()),
-        _opt(2, "f", FloatType()),
-        _opt(3, "name", StringType()),
-        _opt(4, "extra", StringType()),
-        _opt(5, "st", StructType(_opt(6, "a", IntegerType()))),
+        optional_field(1, "id", IntegerType()),
+        optional_field(2, "f", FloatType()),
+        optional_field(3, "name", StringType()),
+        optional_field(4, "extra", StringType()),
+        optional_field(5, "st", StructType(optional_field(6, "a", IntegerType()))),
     )
     table = catalog.create_table(f"db.evolution_v{version}", schema=schema, properties={"format-version": str(version)})
     built = Built(table, ["add column", "add nested field", "rename", "drop", "promote int→long", "promote float→double", "reorder"], [])
     _append(table, {"id": [1, 2, 3], "f": [0.5, None, 2.25], "name": ["one", "two", None], "extra": ["x1", None, "x3"],
                     "st": [{"a": 1}, None, {"a": 3}]})
-    built.snapshots["v0"] = _current(table)
+    built.snapshots["v0"] = current_snapshot_id(table)
 
     with table.update_schema() as update:
         update.add_column("added", StringType())
         update.add_column(("st", "b"), LongType())
     _append(table, {"id": [4, 5], "f": [4.5, 5.5], "name": ["four", "five"], "extra": ["x4", "x5"],
                     "st": [{"a": 4, "b": 40}, {"a": None, "b": None}], "added": ["add4", None]})
-    built.snapshots["added"] = _current(table)
+    built.snapshots["added"] = current_snapshot_id(table)
 
     with table.update_schema() as update:
         update.rename_column("name", "label")
         update.rename_column(("st", "a"), "alpha")
     _append(table, {"id": [6], "f": [6.5], "label": ["six"], "extra": ["x6"], "st": [{"alpha": 6, "b": 60}], "added": ["add6"]})
-    built.snapshots["renamed"] = _current(table)
+    built.snapshots["renamed"] = current_snapshot_id(table)
 
     with table.update_schema() as update:
         update.delete_column("extra")
     _append(table, {"id": [7, 8], "f": [7.5, None], "label": ["seven", "eight"], "st": [None, {"alpha": 8, "b": 80}],
                     "added": [None, "add8"]})
-    built.snapshots["dropped"] = _current(table)
+    built.snapshots["dropped"] = current_snapshot_id(table)
 
     with table.update_schema() as update:
         update.update_column("id", LongType())
         update.update_column("f", DoubleType())
     _append(table, {"id": [2**40, -(2**35)], "f": [1e300, 0.1], "label": ["big", "small"], "st": [{"alpha": 9, "b": 2**60}, None],
                     "added": ["add9", "add10"]})
-    built.snapshots["promoted"] = _current(table)
+    built.snapshots["promoted"] = current_snapshot_id(table)
 
     with table.update_schema() as update:
         update.move_first("added")
@@ -79,7 +79,7 @@ def build_evolution(catalog: Catalog, version: int) -> Built:
 
 
 def build_mutations(catalog: Catalog, version: int) -> Built:
-    schema = Schema(NestedField(1, "id", LongType(), required=True), _opt(2, "cat", StringType()), _opt(3, "v", DoubleType()))
+    schema = Schema(NestedField(1, "id", LongType(), required=True), optional_field(2, "cat", StringType()), optional_field(3, "v", DoubleType()))
     properties = {"format-version": str(version)}
     if version >= 2:
         properties["write.delete.mode"] = "copy-on-write"
@@ -90,15 +90,15 @@ def build_mutations(catalog: Catalog, version: int) -> Built:
         return {"id": ids, "cat": [["a", "b", "c"][i % 3] for i in ids], "v": [i * 1.5 for i in ids]}
 
     _append(table, rows(list(range(0, 10))))
-    built.snapshots["first"] = _current(table)
+    built.snapshots["first"] = current_snapshot_id(table)
     _append(table, rows(list(range(10, 20))))
     _append(table, rows(list(range(20, 30))))
-    built.snapshots["before_delete"] = _current(table)
+    built.snapshots["before_delete"] = current_snapshot_id(table)
     table.manage_snapshots().create_tag(built.snapshots["before_delete"], "before_delete").commit()
     table.delete(parse("id < 5 or cat = 'c'"))
-    built.snapshots["deleted"] = _current(table)
+    built.snapshots["deleted"] = current_snapshot_id(table)
     table.overwrite(pa.Table.from_pydict(rows([100, 101, 103]), schema=table.schema().as_arrow()), overwrite_filter=parse("cat = 'b'"))
-    built.snapshots["overwritten"] = _current(table)
+    built.snapshots["overwritten"] = current_snapshot_id(table)
     table.manage_snapshots().create_tag(built.snapshots["overwritten"], "after_overwrite").commit()
     table.overwrite(pa.Table.from_pydict(rows([200, 201]), schema=table.schema().as_arrow()))
     _append(table, rows([300, 301, 302]))
@@ -118,7 +118,7 @@ def build_mutations(catalog: Catalog, version: int) -> Built:
 
 def build_upgraded(catalog: Catalog) -> Built:
     """A v1 table upgraded to v2 in place: v1 manifests (no sequence numbers) live on beside v2 ones."""
-    schema = Schema(NestedField(1, "id", LongType(), required=True), _opt(2, "cat", StringType()), _opt(3, "v", DoubleType()))
+    schema = Schema(NestedField(1, "id", LongType(), required=True), optional_field(2, "cat", StringType()), optional_field(3, "v", DoubleType()))
     table = catalog.create_table("db.upgraded_v1_to_v2", schema=schema, properties={"format-version": "1"})
     built = Built(table, ["format upgrade v1 → v2", "case-insensitive names"], [])
 
@@ -126,11 +126,11 @@ def build_upgraded(catalog: Catalog) -> Built:
         return {"id": ids, "cat": [["a", "b", None][i % 3] for i in ids], "v": [i / 4 for i in ids]}
 
     _append(table, rows(list(range(0, 12))))
-    built.snapshots["v1"] = _current(table)
+    built.snapshots["v1"] = current_snapshot_id(table)
     with table.transaction() as transaction:
         transaction.upgrade_table_version(2)
     _append(table, rows(list(range(12, 24))))
-    built.snapshots["upgraded"] = _current(table)
+    built.snapshots["upgraded"] = current_snapshot_id(table)
     table.delete(parse("id >= 20 or cat = 'b'"))
     _append(table, rows(list(range(24, 30))))
     built.scans = [

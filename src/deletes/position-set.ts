@@ -93,6 +93,24 @@ export class PositionSet {
     if (first >= end) return 0;
     if (this.bits !== undefined) {
       const bits = this.bits;
+      if (end <= 2 ** 32) {
+        // word at a time: skip empty words, then test the bits of the others
+        for (let p = first; p < end; ) {
+          const word = bits[p >>> 5]!;
+          const wordEnd = Math.min(end, ((p >>> 5) + 1) * 32);
+          if (word === 0) {
+            p = wordEnd;
+            continue;
+          }
+          for (; p < wordEnd; p++) {
+            if ((word & (1 << (p & 31))) !== 0 && mask[p - first] === 0) {
+              mask[p - first] = 1;
+              marked++;
+            }
+          }
+        }
+        return marked;
+      }
       for (let p = first; p < end; p++) {
         if ((bits[Math.floor(p / 32)]! & (1 << (p % 32))) !== 0 && mask[p - first] === 0) {
           mask[p - first] = 1;
@@ -146,6 +164,21 @@ export class PositionSetBuilder {
     this.total++;
     if (position <= this.last) this.ascending = false;
     this.last = position;
+  }
+
+  /** Adds a chunk of validated positions at once (kept as its own chunk: no per-position copy). */
+  addChunk(positions: Float64Array): void {
+    if (positions.length === 0) return;
+    let last = this.last;
+    for (let i = 0; i < positions.length; i++) {
+      if (positions[i]! <= last) this.ascending = false;
+      last = positions[i]!;
+    }
+    this.last = last;
+    this.chunks.push(this.current.subarray(0, this.used), positions);
+    this.current = new Float64Array(1024);
+    this.used = 0;
+    this.total += positions.length;
   }
 
   /** Sorts, removes duplicates and returns the frozen set. */

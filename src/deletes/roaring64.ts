@@ -33,7 +33,6 @@ export function decodeRoaring64(bytes: Uint8Array, path: string): PositionSet {
   const buckets = r.u64();
   if (buckets > bytes.length) throw r.fail(`bucket count ${buckets} exceeds the blob`);
   const positions: Float64Array[] = [];
-  let total = 0;
   let lastKey = -1;
   for (let b = 0; b < buckets; b++) {
     const key = r.u32();
@@ -41,17 +40,10 @@ export function decodeRoaring64(bytes: Uint8Array, path: string): PositionSet {
     if (key >= 2 ** 21) throw r.fail(`position bucket ${key} is beyond 2^53`);
     lastKey = key;
     const bucket = decodeRoaring32(r, key * 2 ** 32);
-    total += bucket.length;
     positions.push(bucket);
   }
   if (r.offset !== bytes.length) throw r.fail(`${bytes.length - r.offset} trailing bytes after the bitmap`);
-  const all = new Float64Array(total);
-  let o = 0;
-  for (const bucket of positions) {
-    all.set(bucket, o);
-    o += bucket.length;
-  }
-  return PositionSet.fromSorted(all);
+  return PositionSet.fromSortedChunks(positions);
 }
 
 /** Decodes one 32-bit portable Roaring bitmap, returning ascending positions `high + low`. */

@@ -6,6 +6,7 @@ import { DataType, DateUnit, makeVector, TimeUnit, type Data, type Field, type R
 import { IcebergScanError } from '../errors.ts';
 import type { BoundExpression, BoundPredicate, BoundRef } from './bind.ts';
 import { testValue } from './test-value.ts';
+import { utf8Predicate } from './evaluate-utf8.ts';
 import type { PrimType, Value } from './types.ts';
 
 /** Arrow field metadata keys that carry an Iceberg / Parquet field id. */
@@ -23,6 +24,9 @@ interface FastColumn {
 interface Column {
   readonly get: Getter;
   readonly fast?: FastColumn;
+  /** The leaf data and the validity of its rows (parents included), for byte-level string predicates. */
+  readonly leaf: Data;
+  readonly valid?: (row: number) => boolean;
 }
 
 function fieldIdOf(f: Field): number | undefined {
@@ -153,7 +157,7 @@ function columnOf(batch: RecordBatch, ref: BoundRef): Column {
     chain.push(data);
   }
   const leaf = chain[chain.length - 1];
-  if (DataType.isNull(leaf.type)) return { get: () => null };
+  if (DataType.isNull(leaf.type)) return { get: () => null, leaf };
   const get = valueGetter(data, ref.type);
   const nullable = chain.filter((d) => d.nullCount !== 0);
   const valid = nullable.length === 0 ? undefined : (row: number): boolean => nullable.every((d) => d.getValid(row));
@@ -161,6 +165,8 @@ function columnOf(batch: RecordBatch, ref: BoundRef): Column {
   return {
     get: valid === undefined ? get : (row) => (valid(row) ? get(row) : null),
     ...(values !== undefined ? { fast: { values, ...(valid ? { valid } : {}) } } : {}),
+    leaf,
+    ...(valid ? { valid } : {}),
   };
 }
 
@@ -215,6 +221,7 @@ function evalInto(e: BoundExpression, batch: RecordBatch, out: Uint8Array, gette
         compareFast(p.op, col.fast, p.value, out);
         return;
       }
+      if (p.ref.type.kind === 'string' && 'value' in p && typeof p.value === 'string' && utf8Predicate(p.op, col.leaf, p.value, col.valid, out)) return;
       const get = col.get;
       for (let i = 0; i < n; i++) out[i] = testValue(p, get(i)) ? 1 : 0;
     }

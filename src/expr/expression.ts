@@ -11,6 +11,9 @@
  * - NaN compares as IEEE 754: `eq`, `lt`, `ltEq`, `gt`, `gtEq`, `in` are false for NaN; `notEq`
  *   and `notIn` are true for NaN. NaN literals are rejected (use `isNaN`).
  * - `isNull`/`notNull` and `isNaN`/`notNaN` are exact complements: `notNaN` is true for null.
+ * - Literals take the type of their column when bound. Integer and decimal columns compared with a
+ *   literal they cannot hold (finer fraction, out of range) compare exactly: `i < 2.5` means
+ *   `i < 3`, `i = 2.5` matches nothing, `i < 1e12` on an int column means `i is not null`.
  */
 
 import { z } from 'zod';

@@ -51,11 +51,16 @@ export function summaryFacts(s: PartitionFieldSummary, ref: BoundRef): ColumnFac
  * @param filter The bound row filter.
  * @param spec The manifest's partition spec (`partition_spec_id`).
  * @param manifest Its partition field summaries.
+ * @param projected The inclusive projection of `filter` through `spec`, when the caller has it.
  */
-export function manifestMightMatch(filter: BoundExpression, spec: PartitionSpec, manifest: ManifestSummaryInput): boolean {
+export function manifestMightMatch(
+  filter: BoundExpression,
+  spec: PartitionSpec,
+  manifest: ManifestSummaryInput,
+  projected: BoundExpression = projectExpression(filter, spec, 'inclusive'),
+): boolean {
   const summaries = manifest.partitions;
   if (!summaries || summaries.length !== spec.fields.length) return true;
-  const projected = projectExpression(filter, spec, 'inclusive');
   const position = new Map(spec.fields.map((f, i) => [f.fieldId, i]));
   const refs = new Map<number, BoundRef>();
   const collect = (e: BoundExpression): void => {

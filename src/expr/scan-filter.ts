@@ -100,7 +100,7 @@ export function createScanFilter(options: ScanFilterOptions): ScanFilter {
       if (isAlwaysTrue) return true;
       if (bound.op === 'false') return false;
       const spec = specs.get(manifest.partitionSpecId);
-      return spec === undefined ? true : manifestMightMatch(bound, spec, manifest);
+      return spec === undefined ? true : manifestMightMatch(bound, spec, manifest, inclusiveFor(spec));
     },
     fileMatches(file) {
       if (isAlwaysTrue) return true;

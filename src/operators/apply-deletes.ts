@@ -69,7 +69,7 @@ export function applyDeletes(options: ApplyDeletesOptions = {}): FileStage {
       defer(() => from(load(task, context))).pipe(
         catchError((error: unknown) => throwError(() => asScanError(error, 'data_invalid', task.dataFile.path))),
         switchMap((deletes) =>
-          source.pipe(
+          isEmpty(deletes) ? source : source.pipe(
             map((input: FileBatch) => {
               const { batch, deleted } = applyTaskDeletes(deletes, input);
               stats.rowsDeleted.position += deleted.position;
@@ -82,4 +82,9 @@ export function applyDeletes(options: ApplyDeletesOptions = {}): FileStage {
         ),
       );
   };
+}
+
+/** True when none of a task's delete files names a row of its data file. */
+function isEmpty(deletes: TaskDeletes): boolean {
+  return deletes.deletionVector === undefined && deletes.positions.length === 0 && deletes.equality.length === 0;
 }

@@ -5,6 +5,7 @@
  */
 import { Observable, type Subscriber } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
+import type { FileMetaData } from 'hyparquet';
 import { IcebergScanError, asScanError, isIcebergScanError } from '../errors.ts';
 import { coalesceRanges, type ByteRange } from '../io/coalesce.ts';
 import type { InputFile } from '../io/input-file.ts';
@@ -15,7 +16,7 @@ import { MemoryBlob, type ByteRegion } from './memory-blob.ts';
 import { readParquetTail, type ParquetTail } from './parquet-footer.ts';
 import { awaitPace, type ReadDataFileContext } from './read-context.ts';
 import { rowGroupFirstRows, selectRowGroups } from './row-group-plan.ts';
-import { DEFAULT_DECODE_ROWS, planRowGroupSlices } from './row-group-slices.ts';
+import { DEFAULT_DECODE_ROWS, planRowGroupSlices, type RowGroupSlice } from './row-group-slices.ts';
 import {
   freeWasmBatch,
   openWasmParquetFile,
@@ -93,7 +94,10 @@ async function readFile(
   const firstRows = rowGroupFirstRows(footer);
   const rowGroups = selectRowGroups(footer, task.start, task.length).filter((k) => {
     const keep = ctx.rowGroupFilter?.(task, footer, k) ?? true;
-    if (!keep) ctx.stats.rowGroupsSkipped += 1;
+    if (!keep) {
+      ctx.stats.rowGroupsSkipped += 1;
+      ctx.stats.pruned.rowGroups += 1;
+    }
     return keep;
   });
   const emit = (decoded: RecordBatch | undefined, position: number, numRows: number): void => {
@@ -108,27 +112,75 @@ async function readFile(
   // Slices hold whole batches, so batch sizes do not depend on slicing.
   const sliceRows = Math.max(1, Math.floor((ctx.decodeRows ?? DEFAULT_DECODE_ROWS) / ctx.batchSize)) * ctx.batchSize;
   const blob = new MemoryBlob(tail.fileSize, [{ start: tail.start, bytes: tail.bytes }]);
+  const slices = plannedSlices(footer, tail, rowGroups, columns, ctx, sliceRows);
   let file: WasmParquetFile | undefined;
+  let ahead: Fetching | undefined;
   try {
-    for (const k of rowGroups) {
-      ctx.stats.rowGroupsRead += 1;
-      // The file's first slice is one batch: the first batch then waits for one batch of decoding.
-      const firstSlice = k === rowGroups[0] ? ctx.batchSize : sliceRows;
-      for (const slice of planRowGroupSlices(footer, tail, k, columns, sliceRows, firstSlice)) {
-        await awaitPace(ctx.pace, signal, path);
-        blob.setChunks(await fetchRegions(input, coalesceRanges(slice.ranges), signal));
-        if (subscriber.closed) return;
-        file ??= await openWasmParquetFile(blob);
-        const reader = await streamRowGroup(file, k, columns, ctx.batchSize, slice.partial ? slice : undefined);
-        await decodeSlice(reader, blob, firstRows[k]! + slice.offset, signal, subscriber, state, ctx, emit, path);
-        checkMisses(blob, tail, path);
-        if (subscriber.closed) return;
-      }
+    for (let current = slices.next(); !current.done; ) {
+      const { rowGroup: k, slice, first } = current.value;
+      await awaitPace(ctx.pace, signal, path);
+      const regions = ahead?.regions ?? fetchRegions(input, coalesceRanges(slice.ranges), signal);
+      ahead = undefined;
+      blob.setChunks(await regions);
+      if (subscriber.closed) return;
+      // Read the next slice while this one decodes (the read runs off the main thread). Not during
+      // the file's first slice: a `limit` that one batch satisfies must not read further.
+      const next = slices.next();
+      if (!next.done && !first) ahead = prefetch(input, next.value.slice, signal);
+      file ??= await openWasmParquetFile(blob);
+      const reader = await streamRowGroup(file, k, columns, ctx.batchSize, slice.partial ? slice : undefined);
+      await decodeSlice(reader, blob, firstRows[k]! + slice.offset, signal, subscriber, state, ctx, emit, path);
+      checkMisses(blob, tail, path);
+      if (subscriber.closed) return;
+      current = next;
     }
   } finally {
     blob.setChunks([]);
     file?.free();
   }
+}
+
+/** One slice of one row group, in read order. */
+interface PlannedSlice {
+  readonly rowGroup: number;
+  readonly slice: RowGroupSlice;
+  /** Whether this is the file's first slice. */
+  readonly first: boolean;
+}
+
+/** A read started ahead of decoding. */
+interface Fetching {
+  readonly regions: Promise<ByteRegion[]>;
+}
+
+/**
+ * The slices of the kept row groups, planned lazily (a row group's page index is parsed when its
+ * first slice is due). Counts `stats.rowGroupsRead` as each row group starts.
+ */
+function* plannedSlices(
+  footer: FileMetaData,
+  tail: ParquetTail,
+  rowGroups: readonly number[],
+  columns: readonly string[],
+  ctx: ReadDataFileContext,
+  sliceRows: number,
+): Generator<PlannedSlice, void, undefined> {
+  let first = true;
+  for (const k of rowGroups) {
+    ctx.stats.rowGroupsRead += 1;
+    // The file's first slice is one batch: the first batch then waits for one batch of decoding.
+    for (const slice of planRowGroupSlices(footer, tail, k, columns, sliceRows, first ? ctx.batchSize : sliceRows)) {
+      yield { rowGroup: k, slice, first };
+      first = false;
+    }
+  }
+}
+
+/** Starts reading a slice's byte ranges; a failure surfaces when (if) the slice is awaited. */
+function prefetch(input: InputFile, slice: RowGroupSlice, signal: AbortSignal): Fetching {
+  const regions = fetchRegions(input, coalesceRanges(slice.ranges), signal);
+  regions.catch(() => undefined);
+  return { regions };
 }
 
 async function decodeSlice(

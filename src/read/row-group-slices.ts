@@ -9,10 +9,11 @@ import type { ParquetTail } from './parquet-footer.ts';
 import { columnChunkRanges } from './row-group-plan.ts';
 
 /**
- * Rows decoded per parquet-wasm call when the file has an offset index: 262144 (256 Ki). Measured
- * with 1M-row row groups and 1 MiB pages (bench/memory.bench.ts): wasm memory falls from ~126 MB
- * (whole row group) to ~46 MB, while re-reading the pages that straddle slice boundaries costs
- * little; smaller slices re-read a larger share of each page.
+ * Rows decoded per parquet-wasm call when the file has an offset index: 262144 (256 Ki, two default
+ * batches). Measured on 1M-row, ~41 MB row groups with 1 MiB pages (bench/memory.bench.ts): wasm
+ * memory falls from ~126 MB (whole row group) to ~40 MB and the streaming peak from ~200 MB to ~72 MB.
+ * The price is re-decoding the pages that straddle slice boundaries (throughput.bench.ts compares
+ * with whole row groups); smaller slices re-read a larger share of each page.
  */
 export const DEFAULT_DECODE_ROWS = 262_144;
 

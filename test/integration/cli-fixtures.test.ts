@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, runCli } from './cli-run.ts';
 
@@ -111,5 +112,20 @@ describe.skipIf(!present)(`inspect and plan on every table of ${FIXTURES}`, () =
     const expectations = JSON.parse(readFileSync(join(FIXTURES, 'EXPECTED.json'), 'utf8')) as { table: string; query: string; expected: unknown[][] }[];
     const all = expectations.find((e) => e.table === 'apache__impala/iceberg_multiple_storage_locations' && !e.query.includes('where'))!.expected;
     expect(rows.map(key).sort()).toEqual(all.map((e) => `${e[0]}/${e[1]}/${e[4]}`).sort());
+  });
+
+  it('scan of a table without snapshots prints the CSV header / an Arrow stream with the schema and no rows', async () => {
+    const table = join(FIXTURES, 'duckdb__duckdb-iceberg/timestamptz_ns');
+    const csv = await runCli(['scan', table, '--format', 'csv']);
+    expect(csv.code).toBe(0);
+    expect(csv.text).toBe('id,val\r\n');
+    const arrow = await runCli(['scan', table, '--format', 'arrow']);
+    expect(arrow.code).toBe(0);
+    const t = tableFromIPC(arrow.stdout);
+    expect(t.numRows).toBe(0);
+    expect(t.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(['id:Int32', 'val:Timestamp<NANOSECOND, UTC>']);
+    const ndjson = await runCli(['scan', table]);
+    expect(ndjson.code).toBe(0);
+    expect(ndjson.text).toBe('');
   });
 });

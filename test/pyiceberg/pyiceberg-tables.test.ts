@@ -2,7 +2,7 @@
  * Tables written by PyIceberg (conformance/pyiceberg/generate.py) read by iceberg-rx exactly as PyIceberg reads them.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,20 +40,46 @@ interface Expected {
   readonly tables: RecordedTable[];
 }
 
+/** Blocks for `ms` milliseconds (collection is synchronous). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /**
  * Runs generate.py into a temp folder named after a hash of the Python side (scripts and pinned
- * requirements), reusing the folder when an earlier run completed it (expected.json is written last).
+ * requirements), reusing the folder when an earlier run completed it (expected.json is written
+ * last). Whoever creates the folder generates; a concurrent run waits for expected.json.
  */
 function generateTables(): Expected {
   const hash = createHash('sha256');
   for (const name of readdirSync(CONFORMANCE_DIR).filter((f) => f.endsWith('.py') || f === 'requirements.txt').sort()) {
     hash.update(name).update(readFileSync(join(CONFORMANCE_DIR, name)));
   }
-  const outDir = join(tmpdir(), `iceberg-rx-pyiceberg-${hash.digest('hex').slice(0, 16)}`);
+  const prefix = 'iceberg-rx-pyiceberg-';
+  const outDir = join(tmpdir(), `${prefix}${hash.digest('hex').slice(0, 16)}`);
   const expectedPath = join(outDir, 'expected.json');
-  if (!existsSync(expectedPath)) {
-    rmSync(outDir, { recursive: true, force: true });
-    runPython('generate.py', [outDir]);
+  const deadline = Date.now() + 180_000;
+  while (!existsSync(expectedPath)) {
+    try {
+      mkdirSync(outDir);
+    } catch {
+      if (Date.now() < deadline) {
+        sleepSync(500);
+        continue;
+      }
+      rmSync(outDir, { recursive: true, force: true }); // left behind by a run that died
+      mkdirSync(outDir);
+    }
+    // Tables of older versions of the Python side are stale: remove them.
+    for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(prefix) && join(tmpdir(), n) !== outDir)) {
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    }
+    try {
+      runPython('generate.py', [outDir]);
+    } catch (error) {
+      rmSync(outDir, { recursive: true, force: true });
+      throw error;
+    }
   }
   return JSON.parse(readFileSync(expectedPath, 'utf8')) as Expected;
 }

@@ -23,6 +23,19 @@ describe('PositionSet', () => {
     expect(set.toArray()).toEqual([0, 3, 7, 9]);
   });
 
+  it('mixes single positions and whole chunks, sorted or not', () => {
+    const b = new PositionSetBuilder();
+    b.add(5);
+    b.addChunk(Float64Array.of(6, 9, 12));
+    b.add(13);
+    expect(b.build().toArray()).toEqual([5, 6, 9, 12, 13]);
+    const u = new PositionSetBuilder();
+    u.addChunk(Float64Array.of(10, 20));
+    u.add(3);
+    u.addChunk(Float64Array.of(20, 1));
+    expect(u.build().toArray()).toEqual([1, 3, 10, 20]);
+  });
+
   it('uses a bitmap when dense and a sorted array when sparse', () => {
     const dense = build(Array.from({ length: 1000 }, (_, i) => i * 2));
     expect(dense.byteLength).toBeLessThan(1000);
