@@ -1,7 +1,8 @@
 /**
  * Throughput benchmark: full-scan rows/s of `scanTasks` against parquet-wasm's own `readParquet`
  * on the same file in the same run (each pass in its own process, methods alternating, medians).
- * Usage: `node --expose-gc --import tsx bench/throughput.bench.ts [--size 256MB] [--runs 3]`.
+ * Usage: `node --expose-gc --import tsx bench/throughput.bench.ts [--size 256MB] [--runs 3] [--passes 3]`
+ * (`runs` rounds of one child process per method; each child times the median of `passes` passes).
  * The last printed line is one JSON object.
  */
 import { readFile, stat } from 'node:fs/promises';
@@ -60,8 +61,11 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 type Method = 'scanTasks' | 'scanTasksWholeRowGroups' | 'readParquet' | 'readParquetWithArrow' | 'readFileAndReadParquet';
 const METHODS: readonly Method[] = ['scanTasks', 'readParquet', 'scanTasksWholeRowGroups', 'readParquetWithArrow', 'readFileAndReadParquet'];
 
-/** One timed pass of `method` after one untimed warm-up pass (V8 tiers wasm up once it is hot). */
-async function childPass(method: Method, path: string): Promise<{ rows: number; seconds: number }> {
+/**
+ * The median of `passes` timed passes of `method` after one untimed warm-up pass (V8 tiers wasm up
+ * once it is hot).
+ */
+async function childPass(method: Method, path: string, passes: number): Promise<{ rows: number; seconds: number }> {
   const task = await taskFor(path);
   const bytes = method.startsWith('readParquet') ? new Uint8Array(await readFile(path)) : undefined;
   const once = async (): Promise<[number, number]> => {
@@ -77,18 +81,25 @@ async function childPass(method: Method, path: string): Promise<{ rows: number; 
     }
   };
   await once();
-  const [rows, seconds] = await once();
-  return { rows, seconds };
+  const times: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < passes; i++) {
+    const [r, seconds] = await once();
+    rows = r;
+    times.push(seconds);
+  }
+  return { rows, seconds: median(times) };
 }
 
 async function main(): Promise<void> {
   const child = argValue('child') as Method | undefined;
   if (child !== undefined) {
-    console.log(JSON.stringify(await childPass(child, argValue('file')!)));
+    console.log(JSON.stringify(await childPass(child, argValue('file')!, Number(argValue('passes', '3')))));
     return;
   }
   const sizeArg = argValue('size', '256MB')!;
   const runs = Number(argValue('runs', '3'));
+  const passes = argValue('passes', '3')!;
   const path = await ensureBenchFile(parseSize(sizeArg), (s) => console.log(s));
   const fileSize = (await stat(path)).size;
   // Each pass runs in its own process (warm-up pass, then a timed one) so heaps and wasm memory of
@@ -98,7 +109,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < runs; i++) {
     const line: string[] = [];
     for (const m of METHODS) {
-      const r = await runChild<{ rows: number; seconds: number }>(new URL(import.meta.url), ['--child', m, '--file', path]);
+      const r = await runChild<{ rows: number; seconds: number }>(new URL(import.meta.url), ['--child', m, '--file', path, '--passes', passes]);
       if (rows !== 0 && r.rows !== rows) throw new Error(`row counts differ: ${r.rows} vs ${rows}`);
       rows = r.rows;
       rate[m].push(r.rows / r.seconds);

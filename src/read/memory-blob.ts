@@ -27,6 +27,8 @@ export class MemoryBlob implements BlobLike {
   readonly size: number;
   /** Requests that no region covered (should stay empty). */
   readonly misses: Array<[number, number]> = [];
+  /** Bytes served by copying (a request that is not exactly one region); 0 when reads match requests. */
+  copiedBytes = 0;
   private readonly fixed: ByteRegion[];
   private chunks: ByteRegion[] = [];
 
@@ -56,8 +58,10 @@ export class MemoryBlob implements BlobLike {
       if (from === 0 && to === b.byteLength && b.byteOffset === 0 && b.buffer.byteLength === b.byteLength) {
         return b.buffer as ArrayBuffer;
       }
+      this.copiedBytes += to - from;
       return b.slice(from, to).buffer as ArrayBuffer;
     }
+    this.copiedBytes += end - start;
     return this.stitch(start, end);
   }
 

@@ -7,7 +7,7 @@ import { Observable, type Subscriber } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import type { FileMetaData } from 'hyparquet';
 import { IcebergScanError, asScanError, isIcebergScanError } from '../errors.ts';
-import { coalesceRanges, type ByteRange } from '../io/coalesce.ts';
+import type { ByteRange } from '../io/coalesce.ts';
 import type { InputFile } from '../io/input-file.ts';
 import type { FileScanTask } from '../scan/file-scan-task.ts';
 import type { FileBatch } from './file-batch.ts';
@@ -119,7 +119,7 @@ async function readFile(
     for (let current = slices.next(); !current.done; ) {
       const { rowGroup: k, slice, first } = current.value;
       await awaitPace(ctx.pace, signal, path);
-      const regions = ahead?.regions ?? fetchRegions(input, coalesceRanges(slice.ranges), signal);
+      const regions = ahead?.regions ?? fetchRegions(input, slice.reads, signal);
       ahead = undefined;
       blob.setChunks(await regions);
       if (subscriber.closed) return;
@@ -178,7 +178,7 @@ function* plannedSlices(
 
 /** Starts reading a slice's byte ranges; a failure surfaces when (if) the slice is awaited. */
 function prefetch(input: InputFile, slice: RowGroupSlice, signal: AbortSignal): Fetching {
-  const regions = fetchRegions(input, coalesceRanges(slice.ranges), signal);
+  const regions = fetchRegions(input, slice.reads, signal);
   regions.catch(() => undefined);
   return { regions };
 }

@@ -4,7 +4,7 @@
  * Each slice fetches just the pages it needs, found through the Parquet offset index.
  */
 import { readOffsetIndex, type FileMetaData } from 'hyparquet';
-import type { ByteRange } from '../io/coalesce.ts';
+import { coalesceRanges, type ByteRange } from '../io/coalesce.ts';
 import type { ParquetTail } from './parquet-footer.ts';
 import { columnChunkRanges } from './row-group-plan.ts';
 
@@ -24,7 +24,13 @@ export interface RowGroupSlice {
   readonly limit: number;
   /** Whether the decoder must be told the slice (false: the whole row group). */
   readonly partial: boolean;
+  /** Byte ranges the decoder needs: each column chunk's dictionary page and the slice's data pages. */
   readonly ranges: readonly ByteRange[];
+  /**
+   * What to read: `ranges` merged where contiguous (gap 0). parquet-wasm asks for exactly these
+   * ranges (it merges contiguous ones too), so each read buffer is handed to it whole, uncopied.
+   */
+  readonly reads: readonly ByteRange[];
 }
 
 /**
@@ -41,7 +47,8 @@ export function planRowGroupSlices(
   firstSliceRows = decodeRows,
 ): RowGroupSlice[] {
   const rows = Number(footer.row_groups[rowGroup]!.num_rows);
-  const whole = [{ offset: 0, limit: rows, partial: false, ranges: columnChunkRanges(footer, rowGroup, columns) }];
+  const chunks = columnChunkRanges(footer, rowGroup, columns);
+  const whole = [{ offset: 0, limit: rows, partial: false, ranges: chunks, reads: coalesceRanges(chunks, 0) }];
   if (rows <= decodeRows) return whole;
   const pages = projectedPages(footer, tail, rowGroup, columns, rows);
   if (pages === undefined) return whole;
@@ -53,7 +60,7 @@ export function planRowGroupSlices(
       if (chunk.dictionary !== undefined) ranges.push(chunk.dictionary);
       for (const p of chunk.pages) if (p.firstRow < end && p.endRow > offset) ranges.push(p.range);
     }
-    slices.push({ offset, limit: end - offset, partial: true, ranges });
+    slices.push({ offset, limit: end - offset, partial: true, ranges, reads: coalesceRanges(ranges, 0) });
     offset = end;
   }
   return slices;

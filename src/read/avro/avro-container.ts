@@ -127,15 +127,15 @@ function readVarLong(bytes: Uint8Array, pos: number, path: string, at: number): 
  * marker before it (the header's for the first block) starts in the split — Avro's own split rule,
  * so every block is read by exactly one split. Blocks before the split are skipped by reading
  * only their headers, to count the rows before the first block read. With `withData: false`
- * no block body is read (row counts only).
+ * no block body is read (row counts only); `beforeRead` runs before each block body is fetched.
  */
 export async function* avroBlocks(
   source: AvroByteSource,
   header: AvroHeader,
   path: string,
-  split: { start?: number; end?: number; withData?: boolean } = {},
+  split: { start?: number; end?: number; withData?: boolean; beforeRead?: () => Promise<void> } = {},
 ): AsyncGenerator<AvroBlock> {
-  const { start = 0, end = Infinity, withData = true } = split;
+  const { start = 0, end = Infinity, withData = true, beforeRead } = split;
   let pos = header.headerEnd;
   let row = 0;
   while (pos < source.fileSize && pos - SYNC_SIZE < end) {
@@ -148,6 +148,7 @@ export async function* avroBlocks(
     if (pos - SYNC_SIZE >= start && !withData) {
       yield { offset: pos, firstRow: row, count, bytes: new Uint8Array(0) };
     } else if (pos - SYNC_SIZE >= start) {
+      await beforeRead?.();
       const bytes = await source.get(dataStart, size + SYNC_SIZE, BLOCK_HEADER_MAX);
       const sync = bytes.subarray(size);
       if (header.sync.some((b, i) => sync[i] !== b)) throw bad(path, `sync marker mismatch after block at byte ${pos}`);

@@ -97,6 +97,7 @@ async function readFile(task: FileScanTask, ctx: ReadDataFileContext, signal: Ab
     ...(task.start !== undefined ? { start: task.start } : {}),
     ...(task.start !== undefined && task.length !== undefined ? { end: task.start + task.length } : {}),
     withData: kept.length > 0,
+    beforeRead: () => awaitPace(ctx.pace, signal, path),
   };
   const emit = (decoded: RecordBatch | undefined, position: number, n: number): void => {
     if (n === 0 || subscriber.closed) return;
