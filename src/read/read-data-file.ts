@@ -115,14 +115,17 @@ async function readFile(
   const slices = plannedSlices(footer, tail, rowGroups, columns, ctx, sliceRows);
   let file: WasmParquetFile | undefined;
   let ahead: Fetching | undefined;
+  let dictionaries: DictionaryCache | undefined;
   try {
     for (let current = slices.next(); !current.done; ) {
       const { rowGroup: k, slice, first } = current.value;
       await awaitPace(ctx.pace, signal, path);
       const regions = ahead?.regions ?? fetchRegions(input, slice.reads, signal);
       ahead = undefined;
-      blob.setChunks(await regions);
+      const fetched = await regions;
       if (subscriber.closed) return;
+      dictionaries = await sliceDictionaries(input, slice, k, fetched, dictionaries, signal);
+      blob.setChunks(slice.offset === 0 ? fetched : [...fetched, ...dictionaries.regions]);
       // Read the next slice while this one decodes (the read runs off the main thread). Not during
       // the file's first slice: a `limit` that one batch satisfies must not read further.
       const next = slices.next();
@@ -138,6 +141,34 @@ async function readFile(
     blob.setChunks([]);
     file?.free();
   }
+}
+
+/** The dictionary pages of one row group's projected chunks, kept for its later slices. */
+interface DictionaryCache {
+  readonly rowGroup: number;
+  readonly regions: readonly ByteRegion[];
+}
+
+/**
+ * The dictionary pages `slice` needs: copied out of the fetched bytes on a row group's first
+ * slice, reused from `cache` on the later ones (read again only if the cache is of another row group).
+ */
+async function sliceDictionaries(
+  input: InputFile,
+  slice: RowGroupSlice,
+  rowGroup: number,
+  fetched: readonly ByteRegion[],
+  cache: DictionaryCache | undefined,
+  signal: AbortSignal,
+): Promise<DictionaryCache> {
+  if (slice.dictionaries.length === 0) return { rowGroup, regions: [] };
+  if (slice.offset !== 0 && cache?.rowGroup === rowGroup) return cache;
+  if (slice.offset !== 0) return { rowGroup, regions: await fetchRegions(input, slice.dictionaries, signal) };
+  const regions = slice.dictionaries.map((d) => {
+    const from = fetched.find((r) => r.start <= d.start && d.end <= r.start + r.bytes.byteLength)!;
+    return { start: d.start, bytes: from.bytes.slice(d.start - from.start, d.end - from.start) };
+  });
+  return { rowGroup, regions };
 }
 
 /** One slice of one row group, in read order. */

@@ -29,8 +29,12 @@ export interface RowGroupSlice {
   /**
    * What to read: `ranges` merged where contiguous (gap 0). parquet-wasm asks for exactly these
    * ranges (it merges contiguous ones too), so each read buffer is handed to it whole, uncopied.
+   * A partial slice after the row group's first leaves out the dictionary pages requested on
+   * their own: they are the same for every slice, so the reader keeps them from the first slice.
    */
   readonly reads: readonly ByteRange[];
+  /** The dictionary pages among `ranges` (partial slices only). */
+  readonly dictionaries: readonly ByteRange[];
 }
 
 /**
@@ -48,19 +52,25 @@ export function planRowGroupSlices(
 ): RowGroupSlice[] {
   const rows = Number(footer.row_groups[rowGroup]!.num_rows);
   const chunks = columnChunkRanges(footer, rowGroup, columns);
-  const whole = [{ offset: 0, limit: rows, partial: false, ranges: chunks, reads: coalesceRanges(chunks, 0) }];
+  const whole = [{ offset: 0, limit: rows, partial: false, ranges: chunks, reads: coalesceRanges(chunks, 0), dictionaries: [] }];
   if (rows <= decodeRows) return whole;
   const pages = projectedPages(footer, tail, rowGroup, columns, rows);
   if (pages === undefined) return whole;
   const slices: RowGroupSlice[] = [];
   for (let offset = 0; offset < rows; ) {
     const end = Math.min(rows, offset + (offset === 0 ? firstSliceRows : decodeRows));
-    const ranges: ByteRange[] = [];
+    const dictionaries: ByteRange[] = [];
+    const data: ByteRange[] = [];
     for (const chunk of pages) {
-      if (chunk.dictionary !== undefined) ranges.push(chunk.dictionary);
-      for (const p of chunk.pages) if (p.firstRow < end && p.endRow > offset) ranges.push(p.range);
+      if (chunk.dictionary !== undefined) dictionaries.push(chunk.dictionary);
+      for (const p of chunk.pages) if (p.firstRow < end && p.endRow > offset) data.push(p.range);
     }
-    slices.push({ offset, limit: end - offset, partial: true, ranges, reads: coalesceRanges(ranges, 0) });
+    const ranges = [...dictionaries, ...data];
+    // After the first slice, a dictionary page that parquet-wasm asks for on its own is served
+    // from the reader's copy; one contiguous with a data page is part of a larger request: read it.
+    const isDictionary = (r: ByteRange): boolean => dictionaries.some((d) => d.start === r.start && d.end === r.end);
+    const reads = coalesceRanges(ranges, 0).filter((r) => offset === 0 || !isDictionary(r));
+    slices.push({ offset, limit: end - offset, partial: true, ranges, reads, dictionaries });
     offset = end;
   }
   return slices;

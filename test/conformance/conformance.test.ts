@@ -5,24 +5,30 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { HAVE_FIXTURES, FIXTURES_ROOT, expectationId, loadExpectations } from './fixtures.ts';
-import { KNOWN_GAPS, type GapFeature } from './known-gaps.ts';
+import { KNOWN_GAPS, STRICT_REFUSALS, type GapFeature } from './known-gaps.ts';
 import { runExpectation } from './run-expectation.ts';
 
 const expectations = loadExpectations();
-const tally = { passing: 0, failing: 0, gaps: {} as Partial<Record<GapFeature, number>> };
+const tally = { passing: 0, failing: 0, refused: 0, gaps: {} as Partial<Record<GapFeature, number>> };
 
 describe.skipIf(!HAVE_FIXTURES)(`conformance against ${FIXTURES_ROOT}`, () => {
   it('lists only known gaps that exist in EXPECTED.json', () => {
     const ids = new Set(expectations.map(expectationId));
     expect(Object.keys(KNOWN_GAPS).filter((id) => !ids.has(id))).toEqual([]);
+    expect(Object.keys(STRICT_REFUSALS).filter((id) => !ids.has(id))).toEqual([]);
   });
 
   for (const e of expectations) {
     const id = expectationId(e);
     const gap = KNOWN_GAPS[id];
-    it(`${id}${gap ? ` [known gap: ${gap.feature}]` : ''}`, async () => {
+    const refusal = STRICT_REFUSALS[id];
+    const label = gap ? ` [known gap: ${gap.feature}]` : refusal ? ` [refused: ${refusal.code}]` : '';
+    it(`${id}${label}`, async () => {
       const outcome = await runExpectation(e);
-      if (gap !== undefined) {
+      if (refusal !== undefined) {
+        tally.refused++;
+        expect(outcome.errorCode, `${id} must be refused: ${refusal.why}`).toBe(refusal.code);
+      } else if (gap !== undefined) {
         tally.gaps[gap.feature] = (tally.gaps[gap.feature] ?? 0) + 1;
         expect(outcome.pass, `known gap now passes: remove "${id}" from test/conformance/known-gaps.ts`).toBe(false);
       } else {
@@ -35,7 +41,7 @@ describe.skipIf(!HAVE_FIXTURES)(`conformance against ${FIXTURES_ROOT}`, () => {
 
   afterAll(() => {
     console.log(
-      `conformance: ${tally.passing} passing, ${tally.failing} failing, known gaps ${JSON.stringify(tally.gaps)} of ${expectations.length} expectations`,
+      `conformance: ${tally.passing} passing, ${tally.failing} failing, ${tally.refused} refused by the spec, known gaps ${JSON.stringify(tally.gaps)} of ${expectations.length} expectations`,
     );
   });
 });

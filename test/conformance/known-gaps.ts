@@ -8,8 +8,6 @@
 export type GapFeature =
   /** Filter expressions the filter layer does not support yet (column = column). */
   | 'filters'
-  /** Delete-file reading decisions or fixes in the delete layer. */
-  | 'deletes'
   /** Schema, projection or type rules (here: variant values). */
   | 'projection'
   /** Avro data files (only Parquet data files are read). */
@@ -28,6 +26,8 @@ const BUDAPEST =
   'Impala compares timestamptz values as Europe/Budapest wall-clock times, so the ambiguous local time ' +
   "2021-10-31 02:15:00 (the DST change) matches two instants; iceberg-rx compares instants (the harness maps literals to UTC)";
 const NULL_FILE_PATH = 'position delete files with NULL file_path (the spec forbids them; Impala skips them): rejected as data_invalid';
+const BARE_DV =
+  'a deletion vector without the Puffin framing the spec requires (DuckDB reads it only with verification off): rejected';
 const AVRO = 'data files are Avro; only Parquet data files are read (feature_unsupported)';
 
 /** Known gaps by expectation id (`<table> @ <test file>:<line>`, see `expectationId`). */
@@ -39,13 +39,6 @@ export const KNOWN_GAPS: Readonly<Record<string, KnownGap>> = {
   'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:728': { feature: 'engine-timezone', why: BUDAPEST },
   'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:804': { feature: 'engine-timezone', why: BUDAPEST },
   'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:835': { feature: 'engine-timezone', why: BUDAPEST },
-  'apache__impala/iceberg_v2_null_delete_record @ test_iceberg.py:1763': { feature: 'deletes', why: NULL_FILE_PATH },
-  'apache__impala/iceberg_v2_null_delete_record @ test_iceberg.py:1769': { feature: 'deletes', why: NULL_FILE_PATH },
-  'apache__impala/iceberg_v2_null_delete_record @ test_iceberg.py:1775': { feature: 'deletes', why: NULL_FILE_PATH },
-  'duckdb__duckdb-iceberg/legacy_bare_deletion_vector__warehouse__default__legacy_bare_deletion_vector @ legacy_bare_deletion_vector.test:37': {
-    feature: 'deletes',
-    why: 'deletion vector without Puffin framing (DuckDB reads it only with verification off): rejected as data_invalid',
-  },
   'apache__impala/iceberg_v3_default_value_avro @ iceberg-v3-default-values.test:33': { feature: 'avro-data-files', why: AVRO },
   'apache__impala/iceberg_v3_default_value_avro @ iceberg-v3-default-values.test:58': { feature: 'avro-data-files', why: AVRO },
   'apache__impala/iceberg_v3_default_value_avro @ iceberg-v3-default-values.test:82': { feature: 'avro-data-files', why: AVRO },
@@ -61,4 +54,22 @@ export const KNOWN_GAPS: Readonly<Record<string, KnownGap>> = {
     feature: 'projection',
     why: 'a variant holding JSON null and a SQL NULL variant both come out as null',
   },
+};
+
+/** An expectation that iceberg-rx deliberately refuses: the scan must fail with `code`. */
+export interface StrictRefusal {
+  readonly code: string;
+  /** Which spec rule the table breaks, and what the engine that expects rows does instead. */
+  readonly why: string;
+}
+
+/**
+ * Expectations recorded from engines that accept input the spec forbids. iceberg-rx follows the
+ * spec and fails with a typed error; the suite asserts exactly that error (not a gap: by decision).
+ */
+export const STRICT_REFUSALS: Readonly<Record<string, StrictRefusal>> = {
+  'apache__impala/iceberg_v2_null_delete_record @ test_iceberg.py:1763': { code: 'data_invalid', why: NULL_FILE_PATH },
+  'apache__impala/iceberg_v2_null_delete_record @ test_iceberg.py:1769': { code: 'data_invalid', why: NULL_FILE_PATH },
+  'apache__impala/iceberg_v2_null_delete_record @ test_iceberg.py:1775': { code: 'data_invalid', why: NULL_FILE_PATH },
+  'duckdb__duckdb-iceberg/legacy_bare_deletion_vector__warehouse__default__legacy_bare_deletion_vector @ legacy_bare_deletion_vector.test:37': { code: 'data_invalid', why: BARE_DV },
 };

@@ -16,6 +16,8 @@ export interface Outcome {
   readonly pass: boolean;
   /** Why it failed (error code and message, or the first mismatch). */
   readonly reason: string;
+  /** The error code when the scan failed with an error, rather than returning other rows. */
+  readonly errorCode?: string;
 }
 
 /** Runs `e` and reports whether the scan matched. Never throws. */
@@ -24,7 +26,7 @@ export async function runExpectation(e: Expectation): Promise<Outcome> {
     return await run(e);
   } catch (error) {
     const err = error as { code?: string; message?: string };
-    return { pass: false, reason: `${err.code ?? 'crash'}: ${err.message ?? String(error)}` };
+    return { pass: false, reason: `${err.code ?? 'crash'}: ${err.message ?? String(error)}`, errorCode: err.code ?? 'crash' };
   }
 }
 
