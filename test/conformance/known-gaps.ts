@@ -8,8 +8,6 @@
 export type GapFeature =
   /** Filter expressions the filter layer does not support yet (column = column). */
   | 'filters'
-  /** Schema, projection or type rules (here: variant values). */
-  | 'projection'
   /** Avro data files (only Parquet data files are read). */
   | 'avro-data-files'
   /** Engine session time zone semantics: Impala compares timestamptz values as local wall-clock times. */
@@ -46,14 +44,6 @@ export const KNOWN_GAPS: Readonly<Record<string, KnownGap>> = {
   'apache__impala/iceberg_v3_default_value_avro @ iceberg-v3-default-values.test:129': { feature: 'avro-data-files', why: AVRO },
   'apache__impala/iceberg_v3_default_value_avro @ iceberg-v3-default-values.test:154': { feature: 'avro-data-files', why: AVRO },
   'apache__impala/iceberg_v3_default_value_avro @ iceberg-v3-default-values.test:178': { feature: 'avro-data-files', why: AVRO },
-  'apache__impala/trino_variant @ iceberg-v3-variant.test:72': {
-    feature: 'projection',
-    why: 'a variant holding JSON null and a SQL NULL variant both come out as null',
-  },
-  'apache__impala/trino_variant @ iceberg-v3-variant.test:145': {
-    feature: 'projection',
-    why: 'a variant holding JSON null and a SQL NULL variant both come out as null',
-  },
 };
 
 /** An expectation that iceberg-rx deliberately refuses: the scan must fail with `code`. */

@@ -164,10 +164,15 @@ function locateColumn(column: string, fields: Field[]): LocatedColumn {
 
 function rowsOf(batches: RecordBatch[], fields: Field[]): unknown[][] {
   const encoders = fields.map((f) => jsonEncoderFor(f));
+  // A variant cell stays JSON text, so a variant holding JSON null ("null") differs from SQL NULL (null).
+  const variant = fields.map((f) => f.metadata.get('ARROW:extension:name') === 'arrow.parquet.variant');
   const rows: unknown[][] = [];
   for (const batch of batches) {
-    const columns = encoders.map((enc, j) => encodeColumnJson(batch.data.children[j]!, enc));
-    for (let i = 0; i < batch.numRows; i++) rows.push(columns.map((c) => JSON.parse(c[i]!)));
+    const data = batch.data.children;
+    const columns = encoders.map((enc, j) => encodeColumnJson(data[j]!, enc));
+    for (let i = 0; i < batch.numRows; i++) {
+      rows.push(columns.map((c, j) => (variant[j] && data[j]!.getValid(i) ? c[i]! : JSON.parse(c[i]!))));
+    }
   }
   return rows;
 }

@@ -64,6 +64,7 @@ const codecs = {
   deflate: (b: Buffer, cb: (e: Error | null, out?: Buffer) => void) => cb(null, deflateRawSync(b)),
   snappy: (b: Buffer, cb: (e: Error | null, out?: Buffer) => void) => cb(null, snappyLiteral(b)),
   zstandard: (b: Buffer, cb: (e: Error | null, out?: Buffer) => void) => cb(null, zstdRaw(b)),
+  xz: (b: Buffer, cb: (e: Error | null, out?: Buffer) => void) => cb(null, b), // header only matters
 };
 
 /** Encodes a container file with `schema` written verbatim into the header (field ids kept). */
@@ -346,5 +347,9 @@ describe('readAvroDataFile', () => {
     const mismatch = await writeAvro('mismatch.avro', { type: 'record', name: 'table', fields: [{ name: 'n', type: 'string', 'field-id': 1 }] }, [{ n: 'x' }]);
     const e4 = await errorOf(lastValueFrom(read(avroTask(mismatch), table).batches$));
     expect(isIcebergScanError(e4) && [e4.code, e4.path]).toEqual(['type_mismatch', mismatch.path]);
+
+    const xz = await writeAvro('xz.avro', { type: 'record', name: 'table', fields: [{ name: 'n', type: 'int', 'field-id': 1 }] }, [{ n: 1 }], 'xz');
+    const e5 = await errorOf(lastValueFrom(read(avroTask(xz), table).batches$));
+    expect(isIcebergScanError(e5) && [e5.code, e5.path]).toEqual(['feature_unsupported', xz.path]);
   });
 });
