@@ -50,11 +50,6 @@ export function statsReport(stats: ScanStats, seconds: number): ScanStatsReport 
   };
 }
 
-/** The scan's output Arrow schema once known (used for the header of an empty result). */
-function outputSchema(scan: TableScan): ArrowSchema | undefined {
-  return (scan as unknown as { latestSchema?: ArrowSchema }).latestSchema;
-}
-
 /** Counts the planned tasks in the background so the progress line can show a total. */
 function countTasks(scan: TableScan, onTotal: (n: number) => void, signal: AbortSignal): void {
   const planning = scan.table.scan({ ...scan.options, signal });
@@ -103,7 +98,7 @@ export async function runScan(options: ScanCommandOptions, env: CliEnv): Promise
       await writer.write(batch);
       if (sink.closed) break;
     }
-    await writer.close(outputSchema(scan));
+    await writer.close(scan.arrowSchema);
     progress?.stop();
     progress = undefined;
     if (options.stats) env.stderr.write(`${JSON.stringify(statsReport(scan.stats, (performance.now() - started) / 1000))}\n`);

@@ -40,7 +40,6 @@ export interface TableScanOptions extends SnapshotSelection {
 export class TableScan {
   private readonly selected: SelectedSnapshot;
   private latestStats: ScanStats = createScanStats();
-  private latestSchema: ArrowSchema | undefined;
 
   /**
    * @param table The table.
@@ -108,7 +107,7 @@ export class TableScan {
   async toTable(): Promise<ArrowTable> {
     const batches = await lastValueFrom(this.batches().pipe(toArray()));
     if (batches.length > 0) return new ArrowTable(batches);
-    return new ArrowTable(this.latestSchema ?? new ArrowSchema([]));
+    return new ArrowTable(this.arrowSchema);
   }
 
   /**
@@ -157,23 +156,39 @@ export class TableScan {
     };
   }
 
-  /** Plans delete files, builds the projection, and returns the task stream plus scan options. */
-  private async prepare(signal: AbortSignal) {
-    const stats = (this.latestStats = createScanStats());
-    const bound = this.bindFilter();
-    const plan = await preparePlan(this.planOptions(signal, stats, bound));
+  /**
+   * The Arrow schema of every batch this scan emits (selected columns, table names, field ids),
+   * known before any file is read: also the schema of an empty result.
+   *
+   * @throws IcebergScanError `not_found` for a selected column the schema does not have.
+   */
+  get arrowSchema(): ArrowSchema {
+    const projection = this.projection([]);
+    return new ArrowSchema(projection.schema.fields.slice(0, projection.outputColumns));
+  }
+
+  /** The projection of this scan, reading `extraFieldIds` as helper columns after the output. */
+  private projection(extraFieldIds: number[]) {
     const { metadata } = this.table;
     const nameMapping = this.table.nameMapping();
-    const projection = createProjectionPlanner({
+    return createProjectionPlanner({
       schema: this.selected.schema,
       ...(this.options.select !== undefined ? { select: [...this.options.select] } : {}),
       caseSensitive: this.options.caseSensitive ?? true,
       ...(nameMapping !== undefined ? { nameMapping } : {}),
       specs: [...metadata.specs],
+      allSchemas: [...metadata.schemas],
       formatVersion: metadata.formatVersion,
-      extraFieldIds: [...new Set([...(bound.extraFieldIds ?? []), ...plan.index.equalityFieldIds()])],
+      extraFieldIds,
     });
-    this.latestSchema = new ArrowSchema(projection.schema.fields.slice(0, projection.outputColumns));
+  }
+
+  /** Plans delete files, builds the projection, and returns the task stream plus scan options. */
+  private async prepare(signal: AbortSignal) {
+    const stats = (this.latestStats = createScanStats());
+    const bound = this.bindFilter();
+    const plan = await preparePlan(this.planOptions(signal, stats, bound));
+    const projection = this.projection([...new Set([...(bound.extraFieldIds ?? []), ...plan.index.equalityFieldIds()])]);
     const deletes = this.table.plugins.deletes;
     const tasks = plan.tasks().pipe(
       map((task) => {

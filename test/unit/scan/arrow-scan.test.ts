@@ -4,6 +4,7 @@ import { columnValues, dataTask } from '../../helpers/scan-fixtures.ts';
 import { ArrowScan } from '../../../src/scan/arrow-scan.ts';
 import { LocalFileIO } from '../../../src/io/local-file-io.ts';
 import type { Schema } from '../../../src/spec/schema.ts';
+import type { TableMetadata } from '../../../src/spec/table-metadata.ts';
 import type { FileScanTask } from '../../../src/scan/file-scan-task.ts';
 import { IcebergScanError } from '../../../src/errors.ts';
 
@@ -47,7 +48,29 @@ describe('ArrowScan', () => {
     expect(table.schema.fields.map((f) => f.name)).toEqual(['id', 'x']);
   });
 
-  it('refuses a row filter it cannot apply', () => {
-    expect(() => new ArrowScan({ schema, io: new LocalFileIO(), rowFilter: { op: 'true' } })).toThrow(IcebergScanError);
+  it('applies a row filter to every task and reads filter-only columns without emitting them', async () => {
+    const projected = { ...schema, fields: [schema.fields[1]!] } as Schema;
+    const tableMetadata = {
+      formatVersion: 2, location: '/t', lastSequenceNumber: 0, lastUpdatedMs: 0, lastColumnId: 3,
+      schemas: [schema], currentSchemaId: 0, specs: [{ specId: 0, fields: [] }], defaultSpecId: 0, properties: {},
+      snapshots: [], snapshotLog: [], metadataLog: [], refs: {}, statistics: [],
+    } as TableMetadata;
+    const scan = new ArrowScan({ tableMetadata, schema: projected, io: new LocalFileIO(), rowFilter: 'id >= 490 and x < 247', batchSize: 64 });
+    const table = await scan.toTable([task]);
+    expect(table.schema.fields.map((f) => f.name)).toEqual(['x']);
+    expect(columnValues(table.batches, 'x')).toEqual([245, 245.5, 246, 246.5]);
+    expect(scan.stats.rowGroupsSkipped).toBe(2); // rows 0-399: id statistics cannot match
+    expect(scan.stats.rowsFiltered).toBe(96);
+  });
+
+  it('rejects a row filter that names no column of the schema', () => {
+    let error: unknown;
+    try {
+      new ArrowScan({ schema, io: new LocalFileIO(), rowFilter: 'nope = 1' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(IcebergScanError);
+    expect((error as IcebergScanError).code).toBe('invalid_argument');
   });
 });
