@@ -10,10 +10,12 @@ import { columnChunkRanges } from './row-group-plan.ts';
 
 /**
  * Rows decoded per parquet-wasm call when the file has an offset index: 262144 (256 Ki, two default
- * batches). Measured on 1M-row, ~41 MB row groups with 1 MiB pages (bench/memory.bench.ts): wasm
- * memory falls from ~126 MB (whole row group) to ~40 MB and the streaming peak from ~200 MB to ~72 MB.
- * The price is re-decoding the pages that straddle slice boundaries (throughput.bench.ts compares
- * with whole row groups); smaller slices re-read a larger share of each page.
+ * batches). Measured on the bench file (1M-row, ~41 MB row groups, 1 MiB dictionary pages, batches
+ * of 100k rows, peak RSS above a baseline taken after wasm compilation): 200k-row slices peak at
+ * +108 MiB with ~38 MiB of wasm memory; 300k at +144..156 MiB; 500k at +184..208 MiB (67 MiB wasm).
+ * The price is throughput: every call re-decompresses the row group's dictionary pages (~11 ms per
+ * call for the bench file's five columns, ~10% of decoding a whole row group), so whole row groups
+ * decode ~1.3-1.4x faster than 256 Ki slices (bench/throughput.bench.ts prints both).
  */
 export const DEFAULT_DECODE_ROWS = 262_144;
 
@@ -27,10 +29,11 @@ export interface RowGroupSlice {
   /** Byte ranges the decoder needs: each column chunk's dictionary page and the slice's data pages. */
   readonly ranges: readonly ByteRange[];
   /**
-   * What to read: `ranges` merged where contiguous (gap 0). parquet-wasm asks for exactly these
-   * ranges (it merges contiguous ones too), so each read buffer is handed to it whole, uncopied.
-   * A partial slice after the row group's first leaves out the dictionary pages requested on
-   * their own: they are the same for every slice, so the reader keeps them from the first slice.
+   * What to read: `ranges` coalesced (`coalesceRanges`, 1 MiB gaps). parquet-wasm merges nearby
+   * ranges into one request too (seen: gaps of a few hundred bytes after a chunk's last page), so
+   * the gaps must be read, never exact page ranges only. After a row group's first slice, a
+   * dictionary page that stays alone after coalescing is left out: it is the same for every
+   * slice, and the reader keeps a copy from the first slice.
    */
   readonly reads: readonly ByteRange[];
   /** The dictionary pages among `ranges` (partial slices only). */
@@ -52,7 +55,7 @@ export function planRowGroupSlices(
 ): RowGroupSlice[] {
   const rows = Number(footer.row_groups[rowGroup]!.num_rows);
   const chunks = columnChunkRanges(footer, rowGroup, columns);
-  const whole = [{ offset: 0, limit: rows, partial: false, ranges: chunks, reads: coalesceRanges(chunks, 0), dictionaries: [] }];
+  const whole = [{ offset: 0, limit: rows, partial: false, ranges: chunks, reads: coalesceRanges(chunks), dictionaries: [] }];
   if (rows <= decodeRows) return whole;
   const pages = projectedPages(footer, tail, rowGroup, columns, rows);
   if (pages === undefined) return whole;
@@ -66,10 +69,10 @@ export function planRowGroupSlices(
       for (const p of chunk.pages) if (p.firstRow < end && p.endRow > offset) data.push(p.range);
     }
     const ranges = [...dictionaries, ...data];
-    // After the first slice, a dictionary page that parquet-wasm asks for on its own is served
-    // from the reader's copy; one contiguous with a data page is part of a larger request: read it.
+    // After the first slice, a dictionary page that is alone after coalescing (parquet-wasm asks
+    // for it on its own) is served from the reader's copy; one merged with data pages is read.
     const isDictionary = (r: ByteRange): boolean => dictionaries.some((d) => d.start === r.start && d.end === r.end);
-    const reads = coalesceRanges(ranges, 0).filter((r) => offset === 0 || !isDictionary(r));
+    const reads = coalesceRanges(ranges).filter((r) => offset === 0 || !isDictionary(r));
     slices.push({ offset, limit: end - offset, partial: true, ranges, reads, dictionaries });
     offset = end;
   }

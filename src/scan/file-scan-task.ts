@@ -23,7 +23,7 @@ const partitionValue = z.union([z.null(), z.boolean(), z.number(), z.string()]);
 export const FileContent = z.enum(['data', 'position_deletes', 'equality_deletes']);
 export type FileContent = z.infer<typeof FileContent>;
 
-/** The file formats Iceberg knows. Only Parquet data files and Puffin deletion vectors are read. */
+/** The file formats Iceberg knows. Parquet and Avro data files and Puffin deletion vectors are read; ORC is not. */
 export const FileFormat = z.enum(['parquet', 'avro', 'orc', 'puffin']);
 export type FileFormat = z.infer<typeof FileFormat>;
 

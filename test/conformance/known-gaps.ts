@@ -8,8 +8,6 @@
 export type GapFeature =
   /** Filter expressions the filter layer does not support yet (column = column). */
   | 'filters'
-  /** Avro data files (only Parquet data files are read). */
-  | 'avro-data-files'
   /** Engine session time zone semantics: Impala compares timestamptz values as local wall-clock times. */
   | 'engine-timezone';
 
@@ -26,7 +24,6 @@ const BUDAPEST =
 const NULL_FILE_PATH = 'position delete files with NULL file_path (the spec forbids them; Impala skips them): rejected as data_invalid';
 const BARE_DV =
   'a deletion vector without the Puffin framing the spec requires (DuckDB reads it only with verification off): rejected';
-const AVRO = 'data files are Avro; only Parquet data files are read (feature_unsupported)';
 
 /** Known gaps by expectation id (`<table> @ <test file>:<line>`, see `expectationId`). */
 export const KNOWN_GAPS: Readonly<Record<string, KnownGap>> = {
@@ -37,13 +34,6 @@ export const KNOWN_GAPS: Readonly<Record<string, KnownGap>> = {
   'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:728': { feature: 'engine-timezone', why: BUDAPEST },
   'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:804': { feature: 'engine-timezone', why: BUDAPEST },
   'apache__impala/iceberg_timestamptz_part @ iceberg-query.test:835': { feature: 'engine-timezone', why: BUDAPEST },
-  'apache__impala/iceberg_v3_default_value_avro @ iceberg-v3-default-values.test:33': { feature: 'avro-data-files', why: AVRO },
-  'apache__impala/iceberg_v3_default_value_avro @ iceberg-v3-default-values.test:58': { feature: 'avro-data-files', why: AVRO },
-  'apache__impala/iceberg_v3_default_value_avro @ iceberg-v3-default-values.test:82': { feature: 'avro-data-files', why: AVRO },
-  'apache__impala/iceberg_v3_default_value_avro @ iceberg-v3-default-values.test:104': { feature: 'avro-data-files', why: AVRO },
-  'apache__impala/iceberg_v3_default_value_avro @ iceberg-v3-default-values.test:129': { feature: 'avro-data-files', why: AVRO },
-  'apache__impala/iceberg_v3_default_value_avro @ iceberg-v3-default-values.test:154': { feature: 'avro-data-files', why: AVRO },
-  'apache__impala/iceberg_v3_default_value_avro @ iceberg-v3-default-values.test:178': { feature: 'avro-data-files', why: AVRO },
 };
 
 /** An expectation that iceberg-rx deliberately refuses: the scan must fail with `code`. */

@@ -73,6 +73,7 @@ describe('readDataFile', () => {
     const fbs = await lastValueFrom(readDataFile(dataTask(path, size, ROWS), ctx).pipe(toArray()));
     expect(fbs.map((f) => f.firstRowPosition)).toEqual([0, 600, 900]);
     expect(ctx.stats.rowGroupsSkipped).toBe(1);
+    expect(ctx.stats.pruned.rowGroups).toBe(1);
     expect(ctx.stats.rowGroupsRead).toBe(3);
   });
 

@@ -12,6 +12,8 @@ import { coalesceRanges } from '../../src/io/coalesce.ts';
 import { CountingFileIO } from '../../src/io/input-file.ts';
 import { LocalFileIO } from '../../src/io/local-file-io.ts';
 import { scanTasks } from '../../src/scan/scan-tasks.ts';
+import * as pw from 'parquet-wasm';
+import { makeTable } from '../helpers/parquet-files.ts';
 
 const ROWS = 2000;
 const projection = simpleProjection([
@@ -60,5 +62,32 @@ describe('row-group slices (offset index)', () => {
     const firstSlice = coalesceRanges(planRowGroupSlices(tail.metadata, tail, 0, ['id', 'name'], 100)[0]!.ranges);
     expect(io.totalBytes).toBe(tail.bytes.length + firstSlice.reduce((n, r) => n + r.end - r.start, 0));
     expect(io.totalBytes - tail.bytes.length).toBeLessThan(projectedCompressedBytes(tail.metadata, 0, ['id', 'name']));
+  });
+
+  it('reads a dictionary page once per row group and reuses it for later slices', async () => {
+    // 600k ids: a ~1 MiB dictionary page, then plain pages, so later slices' pages lie > 1 MiB
+    // past the dictionary and parquet-wasm asks for the dictionary on its own.
+    const n = 600_000;
+    const table = makeTable([{ name: 'id', fieldId: 1, vector: arrow.makeVector(BigInt64Array.from({ length: n }, (_, i) => BigInt(i))), nullable: false }]);
+    const bytes = pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), new pw.WriterPropertiesBuilder().setMaxRowGroupSize(n).build());
+    const dictPath = await dir.write('dictionary.parquet', bytes);
+    const tail = await readParquetTail(new LocalFileIO().newInputFile(dictPath));
+    const slices = planRowGroupSlices(tail.metadata, tail, 0, ['id'], 100_000, 50_000);
+    const dict = slices[0]!.dictionaries[0]!;
+    expect(slices.every((s) => s.dictionaries.length === 1 && s.partial)).toBe(true);
+    const holdsDict = (s: (typeof slices)[number]): boolean => s.reads.some((r) => r.start <= dict.start && dict.end <= r.end);
+    expect(holdsDict(slices[0]!)).toBe(true);
+    const reused = slices.filter((s) => !holdsDict(s));
+    expect(reused.length).toBeGreaterThan(1);
+
+    const io = new CountingFileIO(new LocalFileIO());
+    const idOnly = simpleProjection([{ id: 1, name: 'id', type: new arrow.Int64() }]);
+    const ctx = { ...readContext(io, idOnly, 50_000), decodeRows: 100_000 };
+    const out = await lastValueFrom(readDataFile(dataTask(dictPath, bytes.length, n), ctx).pipe(toArray()));
+    expect(columnValues(out.map((f) => f.batch), 'id')).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(out.map((f) => f.firstRowPosition)).toEqual(Array.from({ length: n / 50_000 }, (_, i) => i * 50_000));
+    const sum = (rs: readonly { start: number; end: number }[]): number => rs.reduce((t, r) => t + r.end - r.start, 0);
+    expect(io.totalBytes).toBe(tail.bytes.length + sum(slices.flatMap((s) => s.reads)));
+    expect(io.totalBytes).toBeLessThan(tail.bytes.length + sum(slices.flatMap((s) => coalesceRanges(s.ranges))) - (reused.length - 1) * (dict.end - dict.start));
   });
 });

@@ -22,4 +22,14 @@ describe('MemoryBlob', () => {
     await expect(read(blob, 100, 110)).resolves.toEqual(new Uint8Array(10));
     expect(blob.misses).toEqual([[10, 20], [100, 110]]);
   });
+
+  it('hands over a region that matches a request exactly without copying, and counts copied bytes otherwise', async () => {
+    const blob = new MemoryBlob(1000, []);
+    const region = bytes(100, 50);
+    blob.setChunks([{ start: 100, bytes: region }]);
+    expect(await blob.slice(100, 150).arrayBuffer()).toBe(region.buffer);
+    expect(blob.copiedBytes).toBe(0);
+    expect(await read(blob, 110, 120)).toEqual(bytes(110, 10));
+    expect(blob.copiedBytes).toBe(10);
+  });
 });
