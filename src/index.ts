@@ -43,6 +43,7 @@ export type { ArrowScanOptions } from './scan/arrow-scan.ts';
 export type { ScanStats } from './scan/scan-stats.ts';
 export type { FileStage, FileStageContext, RowGroupFilter } from './scan/file-stage.ts';
 export type { FileBatch } from './read/file-batch.ts';
+export { configureSharedWorkerDecoder, closeSharedWorkerDecoder } from './read/worker/decode-isolated.ts';
 
 // Projection
 export { createProjectionPlanner } from './projection/create-projection-planner.ts';

@@ -19,6 +19,12 @@ export interface ReadDataFileContext extends FileStageContext {
   readonly rowGroupFilter?: RowGroupFilter;
   /** Rows decoded per parquet-wasm call when the file has an offset index (default `DEFAULT_DECODE_ROWS`). */
   readonly decodeRows?: number;
+  /**
+   * Where parquet-wasm runs: `'worker'` (default) in the process-wide decode worker pool, so a
+   * wasm panic on corrupt data fails the file instead of killing the process; `'in-process'` on
+   * the calling thread (no isolation).
+   */
+  readonly decode?: 'worker' | 'in-process';
   /** Downstream demand (absent: read as fast as possible). */
   readonly pace?: Pacer;
 }

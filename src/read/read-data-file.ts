@@ -16,6 +16,7 @@ import { validateColumnPaths } from './column-paths.ts';
 import { MemoryBlob, type ByteRegion } from './memory-blob.ts';
 import { readParquetTail, type ParquetTail } from './parquet-footer.ts';
 import { awaitPace, type ReadDataFileContext } from './read-context.ts';
+import { decodeRowGroupIsolated } from './worker/decode-isolated.ts';
 import { rowGroupFirstRows, selectRowGroups } from './row-group-plan.ts';
 import { DEFAULT_DECODE_ROWS, planRowGroupSlices, type RowGroupSlice } from './row-group-slices.ts';
 import {
@@ -125,12 +126,36 @@ async function readFile(
       // No local keeps the fetched bytes: once decoding starts, the blob's reference is the only
       // one, and it is dropped after the first batch. (Reading the next slice during decoding was
       // measured: no gain on local files, ~one slice more memory.)
-      dictionaries = await withDictionaries(input, slice, k, dictionaries, signal, blob);
-      if (subscriber.closed) return;
-      file ??= await openWasmParquetFile(blob);
-      const reader = await streamRowGroup(file, k, columns, ctx.batchSize, slice.partial ? slice : undefined);
-      await decodeSlice(reader, blob, firstRows[k]! + slice.offset, signal, subscriber, state, ctx, emit, path);
-      checkMisses(blob, tail, path);
+      if (ctx.decode === 'in-process') {
+        dictionaries = await withDictionaries(input, slice, k, dictionaries, signal, (f, d) => blob.setChunks(slice.offset === 0 ? f : [...f, ...d]));
+        if (subscriber.closed) return;
+        file ??= await openWasmParquetFile(blob);
+        const reader = await streamRowGroup(file, k, columns, ctx.batchSize, slice.partial ? slice : undefined);
+        await decodeSlice(reader, blob, firstRows[k]! + slice.offset, signal, subscriber, state, ctx, emit, path);
+        checkMisses(blob, tail, path);
+      } else {
+        // In a decode worker: a wasm panic on corrupt data fails this file, not the process. The
+        // fetched chunks are handed over (transferred); the cached dictionary pages are copied.
+        let regions: ByteRegion[] = [];
+        let sharedRegions: readonly ByteRegion[] = [];
+        dictionaries = await withDictionaries(input, slice, k, dictionaries, signal, (f, d) => {
+          regions = f;
+          sharedRegions = slice.offset === 0 ? [] : d;
+        });
+        if (subscriber.closed) return;
+        const request = {
+          path, fileSize: tail.fileSize, tail, regions, sharedRegions,
+          rowGroup: k, columns, batchSize: ctx.batchSize, slice: slice.partial ? slice : undefined,
+        };
+        regions = [];
+        let position = firstRows[k]! + slice.offset;
+        for await (const decoded of decodeRowGroupIsolated(request, signal)) {
+          if (subscriber.closed) break;
+          emit(decoded, position, decoded.numRows);
+          position += decoded.numRows;
+          await awaitPace(ctx.pace, signal, path);
+        }
+      }
       if (subscriber.closed) return;
       current = slices.next();
     }
@@ -157,7 +182,7 @@ async function withDictionaries(
   rowGroup: number,
   cache: DictionaryCache | undefined,
   signal: AbortSignal,
-  blob: MemoryBlob,
+  use: (fetched: ByteRegion[], dictionaries: readonly ByteRegion[]) => void,
 ): Promise<DictionaryCache> {
   const fetched = await fetchRegions(input, slice.reads, signal);
   let kept: DictionaryCache;
@@ -173,7 +198,7 @@ async function withDictionaries(
       }),
     };
   }
-  blob.setChunks(slice.offset === 0 ? fetched : [...fetched, ...kept.regions]);
+  use(fetched, kept.regions);
   return kept;
 }
 

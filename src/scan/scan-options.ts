@@ -53,6 +53,13 @@ export interface ScanTasksOptions {
    * `DEFAULT_DECODE_ROWS`); bounds decoder memory when files have an offset index.
    */
   readonly decodeRows?: number;
+  /**
+   * Where parquet-wasm decodes: `'worker'` (default) in a process-wide worker-thread pool, so a
+   * decoder panic on a corrupt file fails that file with `data_invalid` instead of killing the
+   * process; `'in-process'` on the calling thread: faster (no IPC), but a corrupt page can crash
+   * the process (parquet-wasm panics are uncatchable).
+   */
+  readonly decode?: 'worker' | 'in-process';
   /** `scanTasksIterable` read-ahead in batches (default {@link DEFAULT_HIGH_WATER_MARK}). */
   readonly highWaterMark?: number;
   /** Aborts the scan; it then errors with code `aborted`. */
@@ -82,6 +89,7 @@ export const ScanTasksOptionsSchema = z.object({
   batchSize: positiveInt('batchSize').max(2 ** 31 - 1).default(DEFAULT_BATCH_SIZE),
   concurrency: positiveInt('concurrency').max(1024).default(DEFAULT_CONCURRENCY),
   decodeRows: positiveInt('decodeRows').max(2 ** 31 - 1).default(DEFAULT_DECODE_ROWS),
+  decode: z.enum(['worker', 'in-process'], { error: "decode must be 'worker' or 'in-process'" }).default('worker'),
   limit: z.number().int('limit must be an integer').nonnegative('limit must be >= 0').max(Number.MAX_SAFE_INTEGER).optional(),
   order: z.enum(['task', 'arrival'], { error: "order must be 'task' or 'arrival'" }).default('task'),
   highWaterMark: positiveInt('highWaterMark').default(DEFAULT_HIGH_WATER_MARK),

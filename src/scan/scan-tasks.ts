@@ -80,6 +80,7 @@ function buildScan(tasks: ScanTaskSource, options: ResolvedScanTasksOptions, dem
         projection: options.projection,
         batchSize: options.batchSize,
         decodeRows: options.decodeRows,
+        decode: options.decode,
         rowGroupFilter: options.rowGroupFilter,
         pace: combinePacers(pace, demand),
       };

@@ -30,6 +30,8 @@ export interface TableScanOptions extends SnapshotSelection {
   readonly planningConcurrency?: number;
   /** `task` (default, deterministic) or `arrival`. */
   readonly order?: 'task' | 'arrival';
+  /** Where Parquet is decoded: `'worker'` (default, isolates decoder panics) or `'in-process'`. */
+  readonly decode?: 'worker' | 'in-process';
   /** Column names in `select` and `filter` match case-sensitively (default true). */
   readonly caseSensitive?: boolean;
   /** Aborts planning and reading (error code `aborted`). */
@@ -207,7 +209,7 @@ export class TableScan {
       projection,
       signal,
       stats,
-      ...pick(this.options, ['batchSize', 'concurrency', 'limit', 'order'] as const),
+      ...pick(this.options, ['batchSize', 'concurrency', 'limit', 'order', 'decode'] as const),
       ...(deletes !== undefined ? { deletes } : {}),
       ...(bound.stage !== undefined ? { filter: bound.stage } : {}),
       ...(bound.rowGroupFilter !== undefined ? { rowGroupFilter: bound.rowGroupFilter } : {}),

@@ -1,0 +1,161 @@
+/**
+ * The decode worker script: runs parquet-wasm on byte regions sent by the main thread and posts
+ * each decoded batch back as Arrow IPC bytes, at most `credit` batches ahead of the consumer.
+ */
+import { parentPort } from 'node:worker_threads';
+import { MemoryBlob } from '../memory-blob.ts';
+import {
+  freeWasmBatch,
+  openWasmParquetFile,
+  streamRowGroup,
+  wasmMemoryBytes,
+  type WasmBatchReader,
+  type WasmParquetFile,
+} from '../parquet-wasm.ts';
+import type { DecodeMessage, FromWorker, ToWorker } from './decode-protocol.ts';
+
+/** An opened file kept across the row groups (slices) of one file. */
+interface OpenFile {
+  readonly blob: MemoryBlob;
+  readonly file: WasmParquetFile;
+  busy: boolean;
+}
+
+/** A running request. */
+interface Job {
+  credit: number;
+  cancelled: boolean;
+  reader: WasmBatchReader | undefined;
+  /** Resolves a wait for credit or cancellation. */
+  wake: (() => void) | undefined;
+}
+
+/** Open files kept after their request ends (few: each holds a parsed footer inside wasm). */
+const MAX_CACHED_FILES = 2;
+
+const port = parentPort;
+if (port === null) throw new Error('decode-worker.ts must run in a worker thread');
+const cache = new Map<string, OpenFile>();
+const jobs = new Map<number, Job>();
+/** Serialises wasm calls, so a trap can be blamed on the request that made the call. */
+let wasmTurn: Promise<unknown> = Promise.resolve();
+
+const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+
+port.on('message', (message: ToWorker) => {
+  const job = jobs.get(message.id);
+  if (message.type === 'decode') {
+    const created: Job = { credit: message.credit, cancelled: false, reader: undefined, wake: undefined };
+    jobs.set(message.id, created);
+    void run(message, created);
+  } else if (job !== undefined && message.type === 'credit') {
+    job.credit += message.n;
+    job.wake?.();
+  } else if (job !== undefined && message.type === 'cancel') {
+    job.cancelled = true;
+    job.wake?.();
+  }
+});
+
+/** Runs `call` when no other request is inside wasm, after telling the main thread who is. */
+function inWasm<T>(id: number, call: () => Promise<T>): Promise<T> {
+  const turn = wasmTurn.then(() => {
+    post({ type: 'enter', id });
+    return call();
+  });
+  wasmTurn = turn.catch(() => undefined);
+  return turn;
+}
+
+async function run(request: DecodeMessage, job: Job): Promise<void> {
+  const { id } = request;
+  let open: OpenFile | undefined;
+  let fresh = false;
+  try {
+    const cached = cache.get(request.fileKey);
+    if (cached !== undefined && !cached.busy) {
+      open = cached;
+      cache.delete(request.fileKey);
+    } else {
+      const blob = new MemoryBlob(request.fileSize, [request.tail]);
+      open = { blob, file: await inWasm(id, () => openWasmParquetFile(blob)), busy: false };
+      fresh = true;
+    }
+    open.busy = true;
+    open.blob.setChunks(request.regions);
+    if (job.cancelled) return;
+    const reader = await inWasm(id, () =>
+      streamRowGroup(open!.file, request.rowGroup, request.columns, request.batchSize, request.slice),
+    );
+    job.reader = reader;
+    await pump(id, job, reader, open.blob);
+  } catch (error) {
+    const fatal = error instanceof WebAssembly.RuntimeError;
+    post({ type: 'error', id, message: (error as Error)?.message ?? String(error), fatal });
+    if (fatal) process.exit(1);
+    if (fresh) open = free(open);
+  } finally {
+    jobs.delete(id);
+    if (open !== undefined) keep(request.fileKey, open);
+  }
+}
+
+/** Posts the reader's batches, waiting for credit; sends 'done' at the end or on cancel. */
+async function pump(id: number, job: Job, reader: WasmBatchReader, blob: MemoryBlob): Promise<void> {
+  let done = false;
+  try {
+    while (!job.cancelled) {
+      const r = await inWasm(id, () => reader.read());
+      // parquet-wasm fetched the whole slice before its first batch: drop the region copies now.
+      blob.setChunks([]);
+      const miss = blob.misses.shift();
+      if (miss !== undefined) {
+        freeWasmBatch(r.value);
+        post({ type: 'error', id, message: `decoder asked for bytes [${miss[0]}, ${miss[1]}) outside the given regions`, miss, fatal: false });
+        return;
+      }
+      if (r.done) {
+        done = true;
+        break;
+      }
+      if (job.cancelled) {
+        freeWasmBatch(r.value);
+        break;
+      }
+      const out = r.value.intoIPCStream();
+      const ipc = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out : out.slice();
+      job.credit -= 1;
+      post({ type: 'batch', id, ipc }, [ipc.buffer as ArrayBuffer]);
+      while (job.credit <= 0 && !job.cancelled) await new Promise<void>((resolve) => (job.wake = resolve));
+      job.wake = undefined;
+    }
+  } finally {
+    blob.setChunks([]);
+    job.reader = undefined;
+    if (!done) await reader.cancel().catch(() => undefined);
+  }
+  post({ type: 'done', id, wasmBytes: wasmMemoryBytes() });
+}
+
+/** Returns an opened file to the cache (evicting the oldest beyond {@link MAX_CACHED_FILES}). */
+function keep(key: string, open: OpenFile): void {
+  open.busy = false;
+  const previous = cache.get(key);
+  if (previous !== undefined && previous !== open) free(previous);
+  cache.delete(key);
+  cache.set(key, open);
+  while (cache.size > MAX_CACHED_FILES) {
+    const [oldest, entry] = cache.entries().next().value as [string, OpenFile];
+    cache.delete(oldest);
+    free(entry);
+  }
+}
+
+function free(open: OpenFile | undefined): undefined {
+  try {
+    open?.file.free();
+  } catch {
+    // already freed
+  }
+  return undefined;
+}
