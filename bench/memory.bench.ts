@@ -2,7 +2,8 @@
  * Memory benchmark: peak RSS of a streaming scan of one large Parquet file against its size, next
  * to a materializing scan (each file collected before emitting, PyIceberg 0.11's behaviour), each
  * in its own process. Usage: `node --expose-gc --import tsx bench/memory.bench.ts --size 1GB
- * [--no-materializing] [--decode-rows N]`. The last printed line is one JSON object.
+ * [--no-materializing] [--decode-rows N] [--decode worker|in-process]` (default: the
+ * library's default, `worker`). The last printed line is one JSON object.
  *
  * Baselines (settled RSS, taken just before the scan starts): `cold` = after importing the library
  * only; `compiled` = after also decoding a tiny file of the bench schema (1000 rows), so V8 has
@@ -26,6 +27,8 @@ import { RssSampler, batchBytes, settledRss } from './lib/rss-sampler.ts';
 import { passThroughProjection } from './lib/pass-through-projection.ts';
 import { argValue, runChild } from './lib/child-process.ts';
 
+/** Where parquet-wasm decodes (`--decode`; default the library's, `worker`). */
+const DECODE = argValue('decode', 'worker') as 'worker' | 'in-process';
 const BATCH_SIZE = 100_000;
 /** Rows of the file decoded before the `compiled` baseline: enough to compile, too few to grow wasm memory. */
 const TINY_ROWS = 1_000;
@@ -88,7 +91,7 @@ async function runMode(mode: 'streaming' | 'materializing', path: string, baseli
     // V8 compiles wasm functions lazily on first use: decode a tiny file of the same schema so
     // that one-off code memory is in the baseline, while wasm linear memory stays near its start size.
     const tiny = await taskFor(await ensureWarmupFile(TINY_ROWS));
-    await lastValueFrom(scanTasks([tiny], { io: new LocalFileIO(), projection, batchSize: BATCH_SIZE }).pipe(toArray()));
+    await lastValueFrom(scanTasks([tiny], { io: new LocalFileIO(), projection, batchSize: BATCH_SIZE, decode: DECODE }).pipe(toArray()));
   }
   const wasmMemoryAtBaseline = wasmMemoryBytes();
   const baselineRss = await settledRss();
@@ -105,6 +108,7 @@ async function runMode(mode: 'streaming' | 'materializing', path: string, baseli
     projection,
     batchSize: BATCH_SIZE,
     decodeRows,
+    decode: DECODE,
     deletes: mode === 'materializing' ? materializeFile : undefined,
   });
   await new Promise<void>((resolve, reject) =>
@@ -164,7 +168,7 @@ async function main(): Promise<void> {
   const largestRowGroupCompressed = Math.max(...tail.metadata.row_groups.map((_, k) => projectedCompressedBytes(tail.metadata, k, columns)));
   await ensureWarmupFile(TINY_ROWS);
   const self = new URL(import.meta.url);
-  const extra = decodeRowsArg === undefined ? [] : ['--decode-rows', decodeRowsArg];
+  const extra = [...(decodeRowsArg === undefined ? [] : ['--decode-rows', decodeRowsArg]), '--decode', DECODE];
   const cold = await runChild<ModeResult>(self, ['--child', 'streaming', '--file', path, '--baseline', 'cold', ...extra]);
   const streaming = await runChild<ModeResult>(self, ['--child', 'streaming', '--file', path, '--baseline', 'compiled', ...extra]);
   // --no-materializing skips the materializing child (it needs ~1.5x the file size in RAM).
@@ -182,6 +186,7 @@ async function main(): Promise<void> {
     rows: streaming.rows,
     batchSize: BATCH_SIZE,
     decodeRows: decodeRows ?? DEFAULT_DECODE_ROWS,
+    decode: DECODE,
     baselines: {
       cold: 'settled RSS after importing the library; nothing decoded',
       compiled: `settled RSS after importing the library and decoding a ${TINY_ROWS}-row file (wasm code compiled; wasm memory ${(streaming.wasmMemoryAtBaseline / MB).toFixed(1)} MiB vs ${(cold.wasmMemoryAtBaseline / MB).toFixed(1)} MiB cold)`,

@@ -19,6 +19,8 @@ import { loadavg } from 'node:os';
 
 const projection = passThroughProjection(BENCH_SCHEMA);
 const WHOLE_ROW_GROUPS = 2 ** 31 - 1;
+/** Where parquet-wasm decodes for the scanTasks passes (`--decode`; default the library's, `worker`). */
+const DECODE = argValue('decode', 'worker') as 'worker' | 'in-process';
 
 async function taskFor(path: string): Promise<FileScanTask> {
   const size = (await stat(path)).size;
@@ -30,7 +32,7 @@ async function scanOnce(task: FileScanTask, decodeRows?: number): Promise<[numbe
   const t = performance.now();
   let rows = 0;
   await new Promise<void>((resolve, reject) =>
-    scanTasks([task], { io: new LocalFileIO(), projection, batchSize: DEFAULT_BATCH_SIZE, decodeRows }).subscribe({
+    scanTasks([task], { io: new LocalFileIO(), projection, batchSize: DEFAULT_BATCH_SIZE, decodeRows, decode: DECODE }).subscribe({
       next: (b) => (rows += b.numRows),
       error: reject,
       complete: resolve,
@@ -109,7 +111,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < runs; i++) {
     const line: string[] = [];
     for (const m of METHODS) {
-      const r = await runChild<{ rows: number; seconds: number }>(new URL(import.meta.url), ['--child', m, '--file', path, '--passes', passes]);
+      const r = await runChild<{ rows: number; seconds: number }>(new URL(import.meta.url), ['--child', m, '--file', path, '--passes', passes, '--decode', DECODE]);
       if (rows !== 0 && r.rows !== rows) throw new Error(`row counts differ: ${r.rows} vs ${rows}`);
       rows = r.rows;
       rate[m].push(r.rows / r.seconds);
@@ -124,6 +126,7 @@ async function main(): Promise<void> {
     rows,
     runs,
     batchSize: DEFAULT_BATCH_SIZE,
+    decode: DECODE,
     scanTasksRowsPerSecond: m('scanTasks'),
     readParquetRowsPerSecond: m('readParquet'),
     ratioVsReadParquet: m('scanTasks') / m('readParquet'),
