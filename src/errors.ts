@@ -81,3 +81,20 @@ export function asScanError(error: unknown, code: ErrorCode, path?: string): Ice
   const message = error instanceof Error ? error.message : String(error);
   return new IcebergScanError(code, message, { path, cause: error });
 }
+
+/**
+ * The error a file reader reports: an `IcebergScanError` gets `path` when it has none; anything else
+ * (a decoder's own exception) becomes `data_invalid` "cannot decode <format> data", expecting a
+ * readable file of that format.
+ */
+export function asFileReadError(error: unknown, path: string, format: string): IcebergScanError {
+  if (isIcebergScanError(error)) {
+    if (error.path !== undefined) return error;
+    return new IcebergScanError(error.code, error.message, { path, expected: error.expected, context: error.context, cause: error });
+  }
+  return new IcebergScanError('data_invalid', `cannot decode ${format} data: ${(error as Error)?.message ?? error}`, {
+    path,
+    expected: `a readable ${format} data file`,
+    cause: error,
+  });
+}

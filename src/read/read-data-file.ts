@@ -6,7 +6,7 @@
 import { Observable, type Subscriber } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import type { FileMetaData } from 'hyparquet';
-import { IcebergScanError, asScanError, isIcebergScanError } from '../errors.ts';
+import { IcebergScanError, asFileReadError } from '../errors.ts';
 import type { ByteRange } from '../io/coalesce.ts';
 import type { InputFile } from '../io/input-file.ts';
 import type { FileScanTask } from '../scan/file-scan-task.ts';
@@ -61,7 +61,7 @@ export function readDataFile(task: FileScanTask, ctx: ReadDataFileContext): Obse
     readFile(task, ctx, controller.signal, subscriber, state).then(
       () => subscriber.complete(),
       (error: unknown) => {
-        if (!subscriber.closed) subscriber.error(asReadError(error, path));
+        if (!subscriber.closed) subscriber.error(asFileReadError(error, path, 'Parquet'));
       },
     );
     return () => {
@@ -302,15 +302,4 @@ function checkMisses(blob: MemoryBlob, tail: ParquetTail, path: string): void {
   });
 }
 
-function asReadError(error: unknown, path: string): IcebergScanError {
-  if (isIcebergScanError(error)) {
-    if (error.path !== undefined) return error;
-    return new IcebergScanError(error.code, error.message, { path, expected: error.expected, context: error.context, cause: error });
-  }
-  return new IcebergScanError('data_invalid', `cannot decode Parquet data: ${(error as Error)?.message ?? error}`, {
-    path,
-    expected: 'a readable Parquet data file',
-    cause: error,
-  });
-}
 

@@ -3,20 +3,8 @@
  * into the header (field ids included) and longs are exact (bigint accepted).
  */
 import avsc from 'avsc';
+import { BigIntLongType as exactLong } from '../../src/spec/avro-long.ts';
 
-/** avsc long type that reads and writes bigint (and accepts safe-integer numbers). */
-const exactLong = avsc.types.LongType.__with({
-  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
-  toBuffer: (n: bigint | number) => {
-    const buf = Buffer.alloc(8);
-    buf.writeBigInt64LE(BigInt(n));
-    return buf;
-  },
-  fromJSON: (v: unknown) => BigInt(v as number),
-  toJSON: (n: bigint) => Number(n),
-  isValid: (n: unknown) => typeof n === 'bigint' || (typeof n === 'number' && Number.isSafeInteger(n)),
-  compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
-});
 
 /** Parses an Avro schema with exact (bigint) longs. */
 export function avroType(schema: unknown): avsc.Type {

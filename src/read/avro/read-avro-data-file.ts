@@ -5,7 +5,7 @@
 import { Observable, type Subscriber } from 'rxjs';
 import avro from 'avsc';
 import type { RecordBatch } from 'apache-arrow';
-import { IcebergScanError, isIcebergScanError } from '../../errors.ts';
+import { IcebergScanError, asFileReadError } from '../../errors.ts';
 import type { FileScanTask } from '../../scan/file-scan-task.ts';
 import type { FileBatch } from '../file-batch.ts';
 import { awaitPace, type ReadDataFileContext } from '../read-context.ts';
@@ -13,21 +13,9 @@ import { blockDecompressor } from './avro-codecs.ts';
 import { recordBatchOf } from './avro-columns.ts';
 import { AvroByteSource, avroBlocks, readAvroHeader } from './avro-container.ts';
 import { avroFileMetadata } from './avro-file-metadata.ts';
+import { BigIntLongType as BigLongType } from '../../spec/avro-long.ts';
 import { parseAvroSchemaTree, prunedReaderSchema } from './avro-schema-tree.ts';
 
-/** avsc long type decoding to exact bigints. */
-const BigLongType = avro.types.LongType.__with({
-  fromBuffer: (buf: Buffer): bigint => buf.readBigInt64LE(),
-  toBuffer: (n: bigint | number): Buffer => {
-    const buf = Buffer.alloc(8);
-    buf.writeBigInt64LE(BigInt(n));
-    return buf;
-  },
-  fromJSON: (v: unknown): bigint => BigInt(v as number),
-  toJSON: (n: bigint): unknown => Number(n),
-  isValid: (n: unknown): boolean => typeof n === 'bigint' || (typeof n === 'number' && Number.isSafeInteger(n)),
-  compare: (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0),
-});
 /** Strings share the bytes encoding: decoding them as bytes skips a UTF-8 round trip (Arrow keeps bytes). */
 const BytesType = avro.Type.forSchema('bytes');
 
@@ -70,7 +58,7 @@ export function readAvroDataFile(task: FileScanTask, ctx: ReadDataFileContext): 
     readFile(task, ctx, controller.signal, subscriber).then(
       () => subscriber.complete(),
       (error: unknown) => {
-        if (!subscriber.closed) subscriber.error(asReadError(error, path));
+        if (!subscriber.closed) subscriber.error(asFileReadError(error, path, 'Avro'));
       },
     );
     return () => {
@@ -171,14 +159,3 @@ async function readFile(task: FileScanTask, ctx: ReadDataFileContext, signal: Ab
   if (pending.length > 0) await flush(pending.length);
 }
 
-function asReadError(error: unknown, path: string): IcebergScanError {
-  if (isIcebergScanError(error)) {
-    if (error.path !== undefined) return error;
-    return new IcebergScanError(error.code, error.message, { path, expected: error.expected, context: error.context, cause: error });
-  }
-  return new IcebergScanError('data_invalid', `cannot decode Avro data: ${(error as Error)?.message ?? error}`, {
-    path,
-    expected: 'a readable Avro data file',
-    cause: error,
-  });
-}

@@ -4,28 +4,17 @@
  */
 import { readFileSync } from 'node:fs';
 import avsc from 'avsc';
+import { BigIntLongType } from '../../../src/spec/avro-long.ts';
 import { parquetMetadata, type FileMetaData } from 'hyparquet';
 
 /** Header metadata (as strings), schema and records of an Avro container file; longs as bigint. */
 export async function readAvro(path: string): Promise<{ meta: Record<string, string>; schema: unknown; records: Record<string, unknown>[] }> {
-  const longType = avsc.types.LongType.__with({
-    fromBuffer: (b: Buffer) => b.readBigInt64LE(),
-    toBuffer: (n: bigint) => {
-      const b = Buffer.alloc(8);
-      b.writeBigInt64LE(n);
-      return b;
-    },
-    fromJSON: BigInt,
-    toJSON: Number,
-    isValid: (n: unknown) => typeof n === 'bigint',
-    compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
-  });
   return new Promise((resolve, reject) => {
     const meta: Record<string, string> = {};
     const records: Record<string, unknown>[] = [];
     let schema: unknown;
     const decoder = avsc.createFileDecoder(path, {
-      parseHook: (s: unknown) => avsc.Type.forSchema(s as avsc.Schema, { registry: { long: longType } as never }),
+      parseHook: (s: unknown) => avsc.Type.forSchema(s as avsc.Schema, { registry: { long: BigIntLongType } as never }),
     } as never);
     decoder.on('metadata', (_type: unknown, _codec: string, header: { meta: Record<string, Buffer> }) => {
       for (const [k, v] of Object.entries(header.meta)) meta[k] = v.toString('utf8');

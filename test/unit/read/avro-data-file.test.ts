@@ -13,21 +13,10 @@ import { CountingFileIO } from '../../../src/io/input-file.ts';
 import { LocalFileIO } from '../../../src/io/local-file-io.ts';
 import type { FileScanTask } from '../../../src/scan/file-scan-task.ts';
 import { isIcebergScanError } from '../../../src/errors.ts';
+import { BigIntLongType as exactLong } from '../../../src/spec/avro-long.ts';
 
 // ---- writing Avro data files (as Iceberg's Java writer lays out their schemas) ----
 
-const exactLong = avsc.types.LongType.__with({
-  fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
-  toBuffer: (n: bigint | number) => {
-    const buf = Buffer.alloc(8);
-    buf.writeBigInt64LE(BigInt(n));
-    return buf;
-  },
-  fromJSON: (v: unknown) => BigInt(v as number),
-  toJSON: (n: bigint) => Number(n),
-  isValid: (n: unknown) => typeof n === 'bigint' || (typeof n === 'number' && Number.isSafeInteger(n)),
-  compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
-});
 
 /** Literal-only snappy stream (valid Snappy; enough to exercise the decoder) + 4-byte CRC. */
 function snappyLiteral(data: Buffer): Buffer {
