@@ -3,6 +3,7 @@
  * type, exactly (decimals and longs via bigint, timestamps to µs/ns bigint, dates to days).
  */
 import type { Literal } from './expression.ts';
+import { civilFromDays, daysFromCivil } from '../spec/civil-date.ts';
 import { MICROS_PER_DAY, NANOS_PER_DAY, type PrimType, type Value } from './types.ts';
 
 /** Thrown by the converters below; the binder turns it into an `invalid_argument` error with context. */
@@ -17,28 +18,6 @@ const INT_MAX = 2 ** 31 - 1;
 const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
 
-/** Days since 1970-01-01 of a proleptic Gregorian civil date. */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/** The civil date of a day number (inverse of {@link daysFromCivil}). */
-export function civilFromDays(z: number): { year: number; month: number; day: number } {
-  const zz = z + 719468;
-  const era = Math.floor(zz / 146097);
-  const doe = zz - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp + (mp < 10 ? 3 : -9);
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
-}
 
 const DATE_RE = /^([+-]?\d{4,})-(\d{1,2})-(\d{1,2})$/;
 const TIME_RE = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/;

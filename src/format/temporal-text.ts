@@ -3,6 +3,7 @@
  * timestamps, computed with integer calendar arithmetic so that every representable value (far
  * outside `Date`'s range too) formats exactly.
  */
+import { civilFromDays } from '../spec/civil-date.ts';
 
 const MICROS_PER_DAY = 86_400_000_000;
 const NANOS_PER_DAY = 86_400_000_000_000n;
@@ -41,15 +42,7 @@ let lastDay = Number.NaN;
 let lastDayText = '';
 
 function civilText(epochDay: number): string {
-  const z = epochDay + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const { year, month, day } = civilFromDays(epochDay);
   return `${yearText(year)}-${pad2(month)}-${pad2(day)}`;
 }
 
