@@ -28,7 +28,8 @@ const ExactLongType = avro.types.LongType.__with({
   compare: (a: ExactLong, b: ExactLong): number => (a < b ? -1 : a > b ? 1 : 0),
 });
 
-const headerType = avro.Type.forSchema({
+/** The header of an Avro object container file (magic, metadata map, sync marker). */
+export const avroHeaderType = avro.Type.forSchema({
   type: 'record',
   name: 'AvroHeader',
   fields: [
@@ -65,7 +66,7 @@ export function decodeAvroFile(bytes: Uint8Array, path: string): AvroFile {
 
   let header: { value: { meta: Record<string, Buffer>; sync: Buffer }; offset: number };
   try {
-    header = headerType.decode(buf, 0) as typeof header;
+    header = avroHeaderType.decode(buf, 0) as typeof header;
   } catch (error) {
     throw bad('cannot decode the header', error);
   }

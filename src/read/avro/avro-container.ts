@@ -6,6 +6,7 @@
 import avro from 'avsc';
 import { IcebergScanError } from '../../errors.ts';
 import type { InputFile } from '../../io/input-file.ts';
+import { avroHeaderType } from '../../spec/avro-file.ts';
 
 /** Bytes fetched per read at least (header and small blocks come in one read): 64 KiB. */
 export const DEFAULT_AVRO_READ_BYTES = 64 * 1024;
@@ -15,15 +16,6 @@ const SYNC_SIZE = 16;
 /** Longest encoding of a block header (two zig-zag varint longs). */
 const BLOCK_HEADER_MAX = 20;
 
-const headerType = avro.Type.forSchema({
-  type: 'record',
-  name: 'AvroHeader',
-  fields: [
-    { name: 'magic', type: { type: 'fixed', name: 'AvroMagic', size: 4 } },
-    { name: 'meta', type: { type: 'map', values: 'bytes' } },
-    { name: 'sync', type: { type: 'fixed', name: 'AvroSync', size: 16 } },
-  ],
-});
 
 /** The decoded header of a container file. */
 export interface AvroHeader {
@@ -90,7 +82,7 @@ export async function readAvroHeader(source: AvroByteSource, path: string): Prom
     if (bytes.length < 4 || MAGIC.some((b, i) => bytes[i] !== b)) throw bad(path, 'bad magic bytes');
     let decoded: { value: { meta: Record<string, Buffer>; sync: Buffer }; offset: number };
     try {
-      decoded = headerType.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0) as typeof decoded;
+      decoded = avroHeaderType.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0) as typeof decoded;
     } catch (error) {
       throw bad(path, 'cannot decode the header', error);
     }
