@@ -115,8 +115,28 @@ async function readFile(
   }
   // Slices hold whole batches, so batch sizes do not depend on slicing.
   const sliceRows = Math.max(1, Math.floor((ctx.decodeRows ?? DEFAULT_DECODE_ROWS) / ctx.batchSize)) * ctx.batchSize;
-  const blob = new MemoryBlob(tail.fileSize, [{ start: tail.start, bytes: tail.bytes }]);
   const slices = plannedSlices(footer, tail, rowGroups, columns, ctx, sliceRows);
+  if (ctx.decode !== 'in-process') {
+    // In a decode worker: a wasm panic on corrupt data fails this file, not the process.
+    let dictionaries: DictionaryCache | undefined;
+    const prepare = async ({ rowGroup: k, slice }: PlannedSlice): Promise<WorkerSlice> => {
+      // The fetched chunks are handed over (transferred); the cached dictionary pages are copied.
+      let regions: ByteRegion[] = [];
+      let sharedRegions: readonly ByteRegion[] = [];
+      dictionaries = await withDictionaries(input, slice, k, dictionaries, signal, (f, d) => {
+        regions = f;
+        sharedRegions = slice.offset === 0 ? [] : d;
+      });
+      const request = {
+        path, fileSize: tail.fileSize, tail, regions, sharedRegions,
+        rowGroup: k, columns, batchSize: ctx.batchSize, slice: slice.partial ? slice : undefined,
+      };
+      return { batches: decodeRowGroupIsolated(request, signal)[Symbol.asyncIterator](), position: firstRows[k]! + slice.offset };
+    };
+    await decodeInWorker(slices, prepare, subscriber, ctx, signal, path, emit);
+    return;
+  }
+  const blob = new MemoryBlob(tail.fileSize, [{ start: tail.start, bytes: tail.bytes }]);
   let file: WasmParquetFile | undefined;
   let dictionaries: DictionaryCache | undefined;
   try {
@@ -126,42 +146,67 @@ async function readFile(
       // No local keeps the fetched bytes: once decoding starts, the blob's reference is the only
       // one, and it is dropped after the first batch. (Reading the next slice during decoding was
       // measured: no gain on local files, ~one slice more memory.)
-      if (ctx.decode === 'in-process') {
-        dictionaries = await withDictionaries(input, slice, k, dictionaries, signal, (f, d) => blob.setChunks(slice.offset === 0 ? f : [...f, ...d]));
-        if (subscriber.closed) return;
-        file ??= await openWasmParquetFile(blob);
-        const reader = await streamRowGroup(file, k, columns, ctx.batchSize, slice.partial ? slice : undefined);
-        await decodeSlice(reader, blob, firstRows[k]! + slice.offset, signal, subscriber, state, ctx, emit, path);
-        checkMisses(blob, tail, path);
-      } else {
-        // In a decode worker: a wasm panic on corrupt data fails this file, not the process. The
-        // fetched chunks are handed over (transferred); the cached dictionary pages are copied.
-        let regions: ByteRegion[] = [];
-        let sharedRegions: readonly ByteRegion[] = [];
-        dictionaries = await withDictionaries(input, slice, k, dictionaries, signal, (f, d) => {
-          regions = f;
-          sharedRegions = slice.offset === 0 ? [] : d;
-        });
-        if (subscriber.closed) return;
-        const request = {
-          path, fileSize: tail.fileSize, tail, regions, sharedRegions,
-          rowGroup: k, columns, batchSize: ctx.batchSize, slice: slice.partial ? slice : undefined,
-        };
-        regions = [];
-        let position = firstRows[k]! + slice.offset;
-        for await (const decoded of decodeRowGroupIsolated(request, signal)) {
-          if (subscriber.closed) break;
-          emit(decoded, position, decoded.numRows);
-          position += decoded.numRows;
-          await awaitPace(ctx.pace, signal, path);
-        }
-      }
+      dictionaries = await withDictionaries(input, slice, k, dictionaries, signal, (f, d) => blob.setChunks(slice.offset === 0 ? f : [...f, ...d]));
+      if (subscriber.closed) return;
+      file ??= await openWasmParquetFile(blob);
+      const reader = await streamRowGroup(file, k, columns, ctx.batchSize, slice.partial ? slice : undefined);
+      await decodeSlice(reader, blob, firstRows[k]! + slice.offset, signal, subscriber, state, ctx, emit, path);
+      checkMisses(blob, tail, path);
       if (subscriber.closed) return;
       current = slices.next();
     }
   } finally {
     blob.setChunks([]);
     file?.free();
+  }
+}
+
+/** A slice handed to the decode worker: its batches, and the file position of its first row. */
+interface WorkerSlice {
+  readonly batches: AsyncIterator<RecordBatch>;
+  readonly position: number;
+}
+
+/**
+ * Emits the worker-decoded batches of every slice in order, with one slice in flight ahead: once
+ * the first batch of slice k has arrived, slice k+1 is fetched and handed to the worker, so the
+ * worker decodes it while this thread converts and emits k (one slice more memory, no idle
+ * worker). Unsubscribing or an error cancels both.
+ */
+async function decodeInWorker(
+  slices: Generator<PlannedSlice, void, undefined>,
+  prepare: (planned: PlannedSlice) => Promise<WorkerSlice>,
+  subscriber: Subscriber<FileBatch>,
+  ctx: ReadDataFileContext,
+  signal: AbortSignal,
+  path: string,
+  emit: (decoded: RecordBatch | undefined, position: number, numRows: number) => void,
+): Promise<void> {
+  const startNext = async (): Promise<WorkerSlice | undefined> => {
+    const next = slices.next();
+    if (next.done || subscriber.closed) return undefined;
+    return prepare(next.value);
+  };
+  await awaitPace(ctx.pace, signal, path);
+  let current = await startNext();
+  let ahead: Promise<WorkerSlice | undefined> | undefined;
+  try {
+    while (current !== undefined && !subscriber.closed) {
+      let position = current.position;
+      for (let r = await current.batches.next(); !r.done && !subscriber.closed; r = await current.batches.next()) {
+        emit(r.value, position, r.value.numRows);
+        position += r.value.numRows;
+        ahead ??= startNext();
+        await awaitPace(ctx.pace, signal, path);
+      }
+      if (subscriber.closed) return;
+      const next = ahead ?? startNext();
+      ahead = undefined;
+      current = await next;
+    }
+  } finally {
+    void current?.batches.return?.();
+    if (ahead !== undefined) void ahead.then((a) => a?.batches.return?.(), () => undefined);
   }
 }
 
