@@ -49,26 +49,19 @@ export class CountingFileIO implements FileIO {
       read: async (start, end, signal) => {
         this.onRead?.(location, start, end);
         stats.reads += 1;
+        this.totalReads += 1;
         const bytes = await file.read(start, end, signal);
         stats.bytes += bytes.byteLength;
+        this.totalBytes += bytes.byteLength;
         return bytes;
       },
     };
   }
 
   /** Total bytes read across all files. */
-  get totalBytes(): number {
-    let n = 0;
-    for (const s of this.perFile.values()) n += s.bytes;
-    return n;
-  }
-
+  totalBytes = 0;
   /** Total read calls across all files. */
-  get totalReads(): number {
-    let n = 0;
-    for (const s of this.perFile.values()) n += s.reads;
-    return n;
-  }
+  totalReads = 0;
 
   private statsFor(location: string): FileReadStats {
     let s = this.perFile.get(location);

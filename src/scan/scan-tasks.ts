@@ -70,7 +70,7 @@ function buildScan(tasks: ScanTaskSource, options: ResolvedScanTasksOptions, dem
     const stats = options.stats ?? createScanStats();
     const io = new CountingFileIO(options.io);
     const started = performance.now();
-    const syncStats = (): void => copyIoStats(io, stats);
+    const syncStats = ioStatsCopier(io, stats);
 
     const perFile = (task: FileScanTask, pace: Pacer | undefined): Observable<RecordBatch> => {
       const ctx: ReadDataFileContext = {
@@ -132,10 +132,19 @@ function parseTask(input: FileScanTaskInput): FileScanTask {
   });
 }
 
-function copyIoStats(io: CountingFileIO, stats: ScanStats): void {
-  stats.bytesRead = io.totalBytes;
-  stats.readCalls = io.totalReads;
-  for (const [location, s] of io.perFile) stats.perFile[location] = { bytes: s.bytes, reads: s.reads };
+/**
+ * Copies the I/O counters into `stats` (called per batch, so O(1) unless files were opened since
+ * the last call): totals by value, per-file counters as shared live objects.
+ */
+function ioStatsCopier(io: CountingFileIO, stats: ScanStats): () => void {
+  let knownFiles = 0;
+  return () => {
+    stats.bytesRead = io.totalBytes;
+    stats.readCalls = io.totalReads;
+    if (io.perFile.size === knownFiles) return;
+    for (const [location, s] of io.perFile) stats.perFile[location] ??= s;
+    knownFiles = io.perFile.size;
+  };
 }
 
 function range(n: number): number[] {

@@ -5,7 +5,6 @@
 import avsc from 'avsc';
 import { BigIntLongType as exactLong } from '../../src/spec/avro-long.ts';
 
-
 /** Parses an Avro schema with exact (bigint) longs. */
 export function avroType(schema: unknown): avsc.Type {
   return avsc.Type.forSchema(schema as avsc.Schema, { registry: { long: exactLong } as never });
@@ -19,12 +18,18 @@ export function encodeAvroFile(
   codec: 'deflate' | 'null',
   syncMarker: Uint8Array,
 ): Promise<Buffer> {
-  const type = avroType(schema);
   const meta: Record<string, Buffer> = {};
   for (const [k, v] of Object.entries(metadata)) meta[k] = Buffer.from(v, 'utf8');
-  const encoder = new avsc.streams.BlockEncoder(type, { codec, metadata: meta, syncMarker: Buffer.from(syncMarker), writeHeader: 'never' } as never);
-  // The header must carry the schema exactly as given (avsc would re-export it from the parsed type),
-  // so it is written here, by hand, once.
+  return encodeVerbatim(avroType(schema), schema, records, { codec, metadata: meta, syncMarker: Buffer.from(syncMarker) });
+}
+
+/**
+ * Encodes `records` with avsc's block encoder (`options`: codec, codecs, blockSize, metadata,
+ * syncMarker), writing `schema` into the header exactly as given: avsc would re-export it from the
+ * parsed type and lose the Iceberg field-id properties.
+ */
+export function encodeVerbatim(type: avsc.Type, schema: unknown, records: readonly unknown[], options: Record<string, unknown>): Promise<Buffer> {
+  const encoder = new avsc.streams.BlockEncoder(type, { ...options, writeHeader: 'never' } as never);
   const internals = encoder as unknown as { _schema: unknown; _writeHeader(): void };
   internals._schema = schema;
   internals._writeHeader();

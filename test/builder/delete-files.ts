@@ -68,19 +68,7 @@ export function writePositionDeletes(state: BuilderState, input: PositionDeleteI
     name,
     content: 'position_deletes',
     contentCode: 1,
-    path,
-    localPath,
-    format: 'parquet',
-    recordCount: w.recordCount,
-    fileSizeInBytes: w.fileSizeInBytes,
-    specId: spec.specId,
-    partition: partitionJson(spec, values),
-    partitionValues: values,
-    metrics: metrics.result(metricsLevel),
-    columnSizes: metricsLevel === 'none' ? new Map() : w.columnSizes,
-    splitOffsets: w.splitOffsets,
-    explicitSequenceNumber: input.sequenceNumber,
-    rowGroups: w.rowGroups,
+    ...writtenParquetFields(w, { path, localPath }, spec, values, metrics.result(metricsLevel), metricsLevel, input.sequenceNumber),
     ...(single ? { referencedDataFile: targets[0]!.path, targetName: targets[0]!.name } : {}),
     deletedPositions: deleted,
   };
@@ -114,19 +102,7 @@ export function writeEqualityDeletes(state: BuilderState, input: EqualityDeleteI
     name,
     content: 'equality_deletes',
     contentCode: 2,
-    path,
-    localPath,
-    format: 'parquet',
-    recordCount: w.recordCount,
-    fileSizeInBytes: w.fileSizeInBytes,
-    specId: spec.specId,
-    partition: partitionJson(spec, values),
-    partitionValues: values,
-    metrics: metrics.result(metricsLevel),
-    columnSizes: metricsLevel === 'none' ? new Map() : w.columnSizes,
-    splitOffsets: w.splitOffsets,
-    explicitSequenceNumber: input.sequenceNumber,
-    rowGroups: w.rowGroups,
+    ...writtenParquetFields(w, { path, localPath }, spec, values, metrics.result(metricsLevel), metricsLevel, input.sequenceNumber),
     equalityIds: eqFields.map((f) => f.id),
     rows: input.rows.map((r) => ({ ...r })),
     schemaId: schema.schemaId,
@@ -189,4 +165,30 @@ export function writeDeletionVectors(
       deletedPositions: new Map([[target.name, positions]]),
     };
   });
+}
+
+/** The fields every Parquet file the builder wrote shares: location, sizes, partition, metrics. */
+function writtenParquetFields(
+  w: ReturnType<typeof writeParquetFile>,
+  at: { path: string; localPath: string },
+  spec: ReturnType<typeof specById>,
+  values: readonly Canonical[],
+  metrics: WrittenFile['metrics'],
+  metricsLevel: MetricsLevel,
+  sequenceNumber: number | undefined,
+) {
+  return {
+    ...at,
+    format: 'parquet' as const,
+    recordCount: w.recordCount,
+    fileSizeInBytes: w.fileSizeInBytes,
+    specId: spec.specId,
+    partition: partitionJson(spec, values),
+    partitionValues: values,
+    metrics,
+    columnSizes: metricsLevel === 'none' ? new Map() : w.columnSizes,
+    splitOffsets: w.splitOffsets,
+    explicitSequenceNumber: sequenceNumber,
+    rowGroups: w.rowGroups,
+  };
 }

@@ -111,12 +111,8 @@ function hasOffset(text: string): boolean {
   return /(Z|[+-]\d{2}(:?\d{2})?)$/.test(text.trim()) && /\d{2}:\d{2}:\d{2}/.test(text);
 }
 
-/** A UTC timestamp text (`…Z`) as wall-clock time in `timeZone`, `YYYY-MM-DD HH:MM:SS.f`. */
-function wallClock(utc: string, timeZone: string): string {
-  const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(utc);
-  if (!m) return utc;
-  const date = new Date(`${m[1]}Z`);
-  if (Number.isNaN(date.getTime())) return utc;
+/** The wall-clock time `YYYY-MM-DDTHH:MM:SS` in `timeZone` of the instant `ms` (epoch milliseconds). */
+export function zonedWallClock(ms: number, timeZone: string): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone,
     hourCycle: 'h23',
@@ -126,9 +122,19 @@ function wallClock(utc: string, timeZone: string): string {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-  }).formatToParts(date);
+  }).formatToParts(ms);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}${m[2] ? `.${m[2]}` : ''}`;
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}`;
+}
+
+/** A UTC timestamp text (`…Z`) as wall-clock time in `timeZone`, `YYYY-MM-DD HH:MM:SS.f`. */
+function wallClock(utc: string, timeZone: string): string {
+  const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(utc);
+  if (!m) return utc;
+  const date = new Date(`${m[1]}Z`);
+  if (Number.isNaN(date.getTime())) return utc;
+  const wall = zonedWallClock(date.getTime(), timeZone);
+  return `${wall.replace('T', ' ')}${m[2] ? `.${m[2]}` : ''}`;
 }
 
 function intText(v: unknown): string {

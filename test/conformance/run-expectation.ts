@@ -9,7 +9,7 @@ import { encodeColumnJson, jsonEncoderFor } from '../../src/format/json-encoder.
 import { loadTable } from '../../src/table/load-table.ts';
 import type { TableScanOptions } from '../../src/table/table-scan.ts';
 import { locationMapFor, tableDir, type Expectation } from './fixtures.ts';
-import { cellKindOf, cellMatches, type CellContext, type CellKind } from './normalise.ts';
+import { cellKindOf, cellMatches, zonedWallClock, type CellContext, type CellKind } from './normalise.ts';
 
 /** The outcome of one expectation. */
 export interface Outcome {
@@ -82,20 +82,7 @@ function sessionFilter(e: Expectation): string {
 /** The UTC instant (ISO, `Z`) of wall-clock time `local` in `timeZone`. */
 function zonedToUtc(local: string, timeZone: string): string {
   const asUtc = Date.parse(`${local}Z`);
-  const offsetAt = (ms: number) => {
-    const parts = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    }).formatToParts(ms);
-    const get = (t: string) => parts.find((p) => p.type === t)!.value;
-    return Date.parse(`${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}Z`) - (ms - (ms % 1000));
-  };
+  const offsetAt = (ms: number) => Date.parse(`${zonedWallClock(ms, timeZone)}Z`) - (ms - (ms % 1000));
   let utc = asUtc - offsetAt(asUtc);
   utc = asUtc - offsetAt(utc);
   return new Date(utc).toISOString().replace('.000Z', 'Z');

@@ -14,6 +14,7 @@ import { LocalFileIO } from '../../../src/io/local-file-io.ts';
 import type { FileScanTask } from '../../../src/scan/file-scan-task.ts';
 import { isIcebergScanError } from '../../../src/errors.ts';
 import { BigIntLongType as exactLong } from '../../../src/spec/avro-long.ts';
+import { encodeVerbatim } from '../../builder/avro-file.ts';
 
 // ---- writing Avro data files (as Iceberg's Java writer lays out their schemas) ----
 
@@ -63,18 +64,7 @@ function encodeAvro(schema: unknown, records: readonly unknown[], codec: keyof t
     typeHook: (s: unknown) => ((s as { type?: unknown } | null)?.type === 'long' ? exactLong : undefined),
     wrapUnions: false,
   } as never);
-  const encoder = new avsc.streams.BlockEncoder(type, { codec, codecs, blockSize, writeHeader: 'never' } as never);
-  const internals = encoder as unknown as { _schema: unknown; _writeHeader(): void };
-  internals._schema = schema;
-  internals._writeHeader();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    encoder.on('data', (c: Buffer) => chunks.push(c));
-    encoder.on('error', reject);
-    encoder.on('end', () => resolve(Buffer.concat(chunks)));
-    for (const r of records) encoder.write(r);
-    encoder.end();
-  });
+  return encodeVerbatim(type, schema, records, { codec, codecs, blockSize });
 }
 
 // ---- the table: every primitive type, a struct, a list and both map encodings ----
