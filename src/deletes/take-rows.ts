@@ -20,13 +20,42 @@ export function takeRows(batch: RecordBatch, indices: Int32Array): RecordBatch {
   const n = indices.length;
   if (n === batch.numRows) return batch;
   if (n > 0 && indices[n - 1]! - indices[0]! === n - 1) return batch.slice(indices[0]!, indices[n - 1]! + 1);
+  const runs = keptRuns(indices);
   const struct = makeData({
     type: new Struct(batch.schema.fields as Field[]),
     length: n,
     nullCount: 0,
-    children: batch.data.children.map((child) => takeData(child, indices)),
+    children: batch.data.children.map((child) => takeData(child, indices, runs)),
   });
   return new RecordBatch(batch.schema, struct);
+}
+
+/**
+ * The kept rows as runs of consecutive indices: run `r` copies `lengths[r]` rows from
+ * `starts[r]`. Found once per batch and shared by every column's copy.
+ */
+export interface KeptRuns {
+  readonly count: number;
+  readonly starts: Int32Array;
+  readonly lengths: Int32Array;
+}
+
+/** Groups ascending `indices` into runs of consecutive rows. */
+export function keptRuns(indices: Int32Array): KeptRuns {
+  const n = indices.length;
+  const starts = new Int32Array(n);
+  const lengths = new Int32Array(n);
+  let count = 0;
+  for (let j = 0; j < n; ) {
+    const first = indices[j]!;
+    let e = j + 1;
+    while (e < n && indices[e] === first + (e - j)) e++;
+    starts[count] = first;
+    lengths[count] = e - j;
+    count++;
+    j = e;
+  }
+  return { count, starts, lengths };
 }
 
 /** Below this many elements a copy loop beats `set(subarray(...))` (which allocates a view). */
@@ -34,8 +63,11 @@ const RUN_COPY_MIN = 48;
 /** The same threshold for byte runs copied four bytes at a time (measured: ~256 bytes). */
 const BYTE_RUN_COPY_MIN = 256;
 
-/** Selects `indices` (logical, relative to `data`) of one column. */
-export function takeData<T extends DataType>(data: Data<T>, indices: Int32Array): Data<T> {
+/**
+ * Selects `indices` (logical, relative to `data`) of one column; `runs` are `keptRuns(indices)`,
+ * computed here when not given.
+ */
+export function takeData<T extends DataType>(data: Data<T>, indices: Int32Array, runs: KeptRuns = keptRuns(indices)): Data<T> {
   const n = indices.length;
   const type = data.type as DataType;
   const nullBitmap = takeValidity(data, indices);
@@ -58,7 +90,7 @@ export function takeData<T extends DataType>(data: Data<T>, indices: Int32Array)
       const values = data.values as unknown as ArrayBufferView & { BYTES_PER_ELEMENT: number };
       const width = data.stride * values.BYTES_PER_ELEMENT; // bytes per value
       const out = new (values.constructor as unknown as new (n: number) => ArrayBufferView)(data.stride * n);
-      copyFixed(values, out, width, indices);
+      copyFixed(values, out, width, indices, runs);
       return makeData({ ...base, data: out } as never) as Data<T>;
     }
     case Type.Dictionary: {
@@ -68,7 +100,7 @@ export function takeData<T extends DataType>(data: Data<T>, indices: Int32Array)
       return makeData({ ...base, data: out, dictionary: data.dictionary } as never) as Data<T>;
     }
     case Type.Utf8: case Type.Binary: case Type.LargeUtf8: case Type.LargeBinary:
-      return takeVariable(data, indices, base) as Data<T>;
+      return takeVariable(data, n, runs, base) as Data<T>;
     case Type.List: case Type.Map: {
       const offsets = data.valueOffsets as Int32Array;
       const outOffsets = new Int32Array(n + 1);
@@ -84,7 +116,7 @@ export function takeData<T extends DataType>(data: Data<T>, indices: Int32Array)
       return makeData({ ...base, valueOffsets: outOffsets, child } as never) as Data<T>;
     }
     case Type.Struct:
-      return makeData({ ...base, children: data.children.map((c) => takeData(c, indices)) } as never) as Data<T>;
+      return makeData({ ...base, children: data.children.map((c) => takeData(c, indices, runs)) } as never) as Data<T>;
     default: {
       const vector = makeVector(data);
       const picked = Array.from(indices, (i) => vector.get(i));
@@ -93,64 +125,112 @@ export function takeData<T extends DataType>(data: Data<T>, indices: Int32Array)
   }
 }
 
-/** Copies Utf8/Binary (32-bit offsets) and LargeUtf8/LargeBinary (64-bit offsets) values. */
-function takeVariable(data: Data, indices: Int32Array, base: object): Data {
-  const n = indices.length;
+/**
+ * Copies Utf8/Binary (32-bit offsets) and LargeUtf8/LargeBinary (64-bit offsets) values run by
+ * run: one byte copy per run, and each run's offsets shifted by one constant.
+ */
+function takeVariable(data: Data, n: number, runs: KeptRuns, base: object): Data {
   const offsets = data.valueOffsets as Int32Array | BigInt64Array;
   const large = offsets instanceof BigInt64Array;
   const at = (i: number): number => (large ? Number(offsets[i]) : (offsets[i] as number));
+  const { count, starts, lengths } = runs;
   let total = 0;
-  for (let j = 0; j < n; j++) total += at(indices[j]! + 1) - at(indices[j]!);
+  for (let r = 0; r < count; r++) total += at(starts[r]! + lengths[r]!) - at(starts[r]!);
   const values = data.values as Uint8Array;
   const out = new Uint8Array(total);
   const inView = new DataView(values.buffer, values.byteOffset, values.byteLength);
   const outView = new DataView(out.buffer);
-  const outOffsets = large ? new BigInt64Array(n + 1) : new Int32Array(n + 1);
-  let o = 0;
-  for (let j = 0; j < n; ) {
-    // copy the bytes of a run of consecutive rows at once
-    let e = j + 1;
-    while (e < n && indices[e] === indices[e - 1]! + 1) e++;
-    const from = at(indices[j]!);
-    const to = at(indices[e - 1]! + 1);
-    if (to - from >= BYTE_RUN_COPY_MIN) out.set(values.subarray(from, to), o);
-    else copySmall(values, inView, from, to, out, outView, o);
-    for (let r = j; r < e; r++) {
-      const end = o + at(indices[r]! + 1) - from;
-      if (large) (outOffsets as BigInt64Array)[r + 1] = BigInt(end);
-      else (outOffsets as Int32Array)[r + 1] = end;
+  if (large) {
+    const outOffsets = new BigInt64Array(n + 1);
+    let o = 0;
+    for (let r = 0, j = 0; r < count; r++) {
+      const i = starts[r]!;
+      const len = lengths[r]!;
+      const from = at(i);
+      const to = at(i + len);
+      copyBytes(values, inView, from, to, out, outView, o);
+      for (let k = 1; k <= len; k++) outOffsets[j + k] = BigInt(o + at(i + k) - from);
+      o += to - from;
+      j += len;
     }
+    return makeData({ ...base, valueOffsets: outOffsets, data: out } as never);
+  }
+  const offs = offsets as Int32Array;
+  const outOffsets = new Int32Array(n + 1);
+  let o = 0;
+  for (let r = 0, j = 0; r < count; r++) {
+    const i = starts[r]!;
+    const len = lengths[r]!;
+    const from = offs[i]!;
+    const to = offs[i + len]!;
+    if (to - from >= BYTE_RUN_COPY_MIN) out.set(values.subarray(from, to), o);
+    else {
+      let k = from;
+      let d = o;
+      for (; k + 4 <= to; k += 4, d += 4) outView.setUint32(d, inView.getUint32(k, true), true);
+      for (; k < to; k++, d++) out[d] = values[k]!;
+    }
+    const shift = o - from;
+    for (let k = 1; k <= len; k++) outOffsets[j + k] = offs[i + k]! + shift;
     o += to - from;
-    j = e;
+    j += len;
   }
   return makeData({ ...base, valueOffsets: outOffsets, data: out } as never);
 }
 
+/** Copies bytes `[from, to)` of `src` to `dst` at `at`: a block copy when long, four bytes at a time otherwise. */
+function copyBytes(src: Uint8Array, srcView: DataView, from: number, to: number, dst: Uint8Array, dstView: DataView, at: number): void {
+  if (to - from >= BYTE_RUN_COPY_MIN) dst.set(src.subarray(from, to), at);
+  else copySmall(src, srcView, from, to, dst, dstView, at);
+}
+
 /**
- * Copies fixed-width values of the kept rows through 32-bit words when the width allows it (no
- * BigInt boxing for 64-bit types, no per-byte loops for decimals), and through bytes otherwise.
+ * Copies fixed-width values run by run, through 32-bit words when the width allows it (no BigInt
+ * boxing for 64-bit types, no per-byte loops for decimals), and through bytes otherwise.
  */
-function copyFixed(values: ArrayBufferView, out: ArrayBufferView, width: number, indices: Int32Array): void {
-  const n = indices.length;
+function copyFixed(values: ArrayBufferView, out: ArrayBufferView, width: number, indices: Int32Array, runs: KeptRuns): void {
   const aligned = width % 4 === 0 && values.byteOffset % 4 === 0;
   const w = aligned ? width / 4 : width;
   const src = aligned ? new Uint32Array(values.buffer, values.byteOffset, values.byteLength / 4) : new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   const dst = aligned ? new Uint32Array(out.buffer, out.byteOffset, out.byteLength / 4) : new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-  for (let j = 0; j < n; ) {
-    // a run of consecutive rows is one block copy when long enough to beat the loop
-    let e = j + 1;
-    while (e < n && indices[e] === indices[e - 1]! + 1) e++;
-    const i = indices[j]!;
-    if ((e - j) * w >= RUN_COPY_MIN) {
-      dst.set(src.subarray(i * w, (i + e - j) * w), j * w);
-    } else if (w === 1) {
-      for (let k = 0; k < e - j; k++) dst[j + k] = src[i + k]!;
-    } else if (w === 2) {
-      for (let k = 0; k < 2 * (e - j); k++) dst[2 * j + k] = src[2 * i + k]!;
+  const { count, starts, lengths } = runs;
+  if (w <= 4 && count * SHORT_RUNS > indices.length) {
+    // mostly single rows: a plain gather, without per-run bookkeeping
+    gather(src, dst, w, indices);
+    return;
+  }
+  let d = 0;
+  for (let r = 0; r < count; r++) {
+    const s = starts[r]! * w;
+    const e = s + lengths[r]! * w;
+    // a long run is one block copy; a short one beats the view allocation with a loop
+    if (e - s >= RUN_COPY_MIN) {
+      dst.set(src.subarray(s, e), d);
+      d += e - s;
     } else {
-      for (let k = 0; k < w * (e - j); k++) dst[w * j + k] = src[w * i + k]!;
+      for (let k = s; k < e; k++) dst[d++] = src[k]!;
     }
-    j = e;
+  }
+}
+
+/** Runs shorter than this many rows on average are copied row by row ({@link gather}). */
+const SHORT_RUNS = 4;
+
+/** `dst[j] = src[indices[j]]` for values of `w` words (1 to 4). */
+function gather(src: Uint32Array | Uint8Array, dst: Uint32Array | Uint8Array, w: number, indices: Int32Array): void {
+  const n = indices.length;
+  if (w === 1) for (let j = 0; j < n; j++) dst[j] = src[indices[j]!]!;
+  else if (w === 2) {
+    for (let j = 0, d = 0; j < n; j++, d += 2) {
+      const s = indices[j]! * 2;
+      dst[d] = src[s]!;
+      dst[d + 1] = src[s + 1]!;
+    }
+  } else {
+    for (let j = 0, d = 0; j < n; j++) {
+      const s = indices[j]! * w;
+      for (let k = 0; k < w; k++) dst[d++] = src[s + k]!;
+    }
   }
 }
 

@@ -2,6 +2,7 @@
  * The messages exchanged between the main thread and a Parquet decode worker (structured-clone
  * data only; byte buffers are transferred where the sender gives them up).
  */
+import type { WireBatch } from './batch-wire.ts';
 
 /** A byte region of a Parquet file as sent to a worker. */
 export interface WireRegion {
@@ -45,11 +46,13 @@ export interface CancelMessage {
 /** Any main → worker message. */
 export type ToWorker = DecodeMessage | CreditMessage | CancelMessage;
 
-/** Worker → main: one decoded batch as an Arrow IPC stream (buffer transferred). */
+/** Worker → main: one decoded batch, its buffers transferred (see `batch-wire.ts`). */
 export interface BatchMessage {
   readonly type: 'batch';
   readonly id: number;
-  readonly ipc: Uint8Array;
+  /** The batch's schema as an Arrow IPC schema message: on a request's first batch only. */
+  readonly schema?: Uint8Array;
+  readonly batch: WireBatch;
 }
 
 /** Worker → main: request `id` is about to run wasm code (the culprit if the worker dies now). */

@@ -1,13 +1,16 @@
 /**
  * The decode worker script: runs parquet-wasm on byte regions sent by the main thread and posts
- * each decoded batch back as Arrow IPC bytes, at most `credit` batches ahead of the consumer.
+ * each decoded batch back (copied out of wasm memory, its buffers transferred), at most `credit`
+ * batches ahead of the consumer.
  */
 import { parentPort } from 'node:worker_threads';
 import { MemoryBlob } from '../memory-blob.ts';
+import { batchToWire, schemaToWire } from './batch-wire.ts';
 import {
   freeWasmBatch,
   openWasmParquetFile,
   streamRowGroup,
+  toArrowBatch,
   wasmMemoryBytes,
   type WasmBatchReader,
   type WasmParquetFile,
@@ -103,6 +106,7 @@ async function run(request: DecodeMessage, job: Job): Promise<void> {
 /** Posts the reader's batches, waiting for credit; sends 'done' at the end or on cancel. */
 async function pump(id: number, job: Job, reader: WasmBatchReader, blob: MemoryBlob): Promise<void> {
   let done = false;
+  let first = true;
   try {
     while (!job.cancelled) {
       const r = await inWasm(id, () => reader.read());
@@ -122,10 +126,12 @@ async function pump(id: number, job: Job, reader: WasmBatchReader, blob: MemoryB
         freeWasmBatch(r.value);
         break;
       }
-      const out = r.value.intoIPCStream();
-      const ipc = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out : out.slice();
+      const batch = toArrowBatch(r.value);
+      const transfer = new Set<ArrayBuffer>();
+      const wire = batchToWire(batch, transfer);
       job.credit -= 1;
-      post({ type: 'batch', id, ipc }, [ipc.buffer as ArrayBuffer]);
+      post({ type: 'batch', id, batch: wire, ...(first ? { schema: schemaToWire(batch.schema) } : {}) }, [...transfer]);
+      first = false;
       while (job.credit <= 0 && !job.cancelled) await new Promise<void>((resolve) => (job.wake = resolve));
       job.wake = undefined;
     }

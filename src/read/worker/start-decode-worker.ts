@@ -1,12 +1,10 @@
 /**
  * Starting a decode worker thread (from TypeScript sources through tsx, or from built JavaScript)
- * and moving bytes across the thread boundary: regions out (transferred), Arrow IPC back.
+ * and moving byte regions across the thread boundary (transferred when the caller gives them up).
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { tableFromIPC, type RecordBatch } from 'apache-arrow';
-import { IcebergScanError } from '../../errors.ts';
 import type { ByteRegion } from '../memory-blob.ts';
 import type { WireRegion } from './decode-protocol.ts';
 
@@ -23,15 +21,6 @@ export function startWorker(): Worker {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
   return new Worker(boot, { eval: true, execArgv: [] });
-}
-
-/** Parses one IPC stream from a worker into batches (zero-copy views of its buffer). */
-export function decodeIpc(ipc: Uint8Array, path: string): RecordBatch[] {
-  try {
-    return tableFromIPC(ipc).batches;
-  } catch (error) {
-    throw new IcebergScanError('data_invalid', `bad Arrow IPC from the decode worker: ${(error as Error)?.message}`, { path, cause: error });
-  }
 }
 
 /** A region whose buffer can be transferred: the caller's own when it spans the whole buffer, else a copy. */

@@ -4,11 +4,12 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { Observable } from 'rxjs';
-import type { RecordBatch } from 'apache-arrow';
+import type { RecordBatch, Schema } from 'apache-arrow';
 import { IcebergScanError, abortedError } from '../../errors.ts';
 import type { ByteRegion } from '../memory-blob.ts';
+import { batchFromWire, schemaFromWire, type WireBatch } from './batch-wire.ts';
 import type { DecodeMessage, FromWorker, ToWorker } from './decode-protocol.ts';
-import { decodeIpc, owned, startWorker, whole } from './start-decode-worker.ts';
+import { owned, startWorker, whole } from './start-decode-worker.ts';
 
 /** One row group (or slice of one) to decode in a worker. */
 export interface IsolatedDecodeRequest {
@@ -73,11 +74,23 @@ export interface WorkerDecoderStats {
 /** A request in flight, as the main thread tracks it. */
 interface Pending {
   readonly path: string;
-  readonly ipc: Uint8Array[];
-  batches: RecordBatch[];
+  /** The schema posted with the request's first batch (IPC bytes until first needed). */
+  schema: Schema | Uint8Array | undefined;
+  readonly posted: WireBatch[];
   finished: boolean;
   error: IcebergScanError | undefined;
   notify: (() => void) | undefined;
+}
+
+/** A posted batch rebuilt on this thread (its buffers were transferred, not copied). */
+function received(p: Pending, wire: WireBatch): RecordBatch {
+  try {
+    if (p.schema instanceof Uint8Array) p.schema = schemaFromWire(p.schema);
+    if (p.schema === undefined) throw new Error('batch posted before its schema');
+    return batchFromWire(p.schema, wire);
+  } catch (error) {
+    throw new IcebergScanError('data_invalid', `bad batch from the decode worker: ${(error as Error)?.message}`, { path: p.path, cause: error });
+  }
 }
 
 /** One worker and its requests. */
@@ -134,7 +147,8 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
     if (slot.retiring && slot.pending.size === 0 && !slot.dead) retire(slot);
     if (p === undefined) return;
     if (message.type === 'batch') {
-      p.ipc.push(message.ipc);
+      if (message.schema !== undefined) p.schema = message.schema;
+      p.posted.push(message.batch);
     } else if (message.type === 'done') {
       p.finished = true;
       release(slot, message.id);
@@ -207,7 +221,7 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
   /** Starts a request; returns the iterator that pulls its batches. */
   const start = (request: IsolatedDecodeRequest, signal: AbortSignal | undefined): AsyncIterator<RecordBatch> => {
     const path = request.path;
-    const p: Pending = { path, ipc: [], batches: [], finished: false, error: undefined, notify: undefined };
+    const p: Pending = { path, schema: undefined, posted: [], finished: false, error: undefined, notify: undefined };
     let slot: Slot | undefined;
     let id = 0;
     let closed = false;
@@ -253,21 +267,19 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
       next: async (): Promise<IteratorResult<RecordBatch>> => {
         if (slot === undefined && !closed) begin();
         for (;;) {
-          if (p.batches.length > 0) return { done: false, value: p.batches.shift()! };
           if (p.error !== undefined) {
             close();
             throw p.error;
           }
-          const ipc = p.ipc.shift();
-          if (ipc !== undefined) {
+          const wire = p.posted.shift();
+          if (wire !== undefined) {
             if (!closed) send(slot!, { type: 'credit', id, n: 1 });
             try {
-              p.batches = decodeIpc(ipc, path);
+              return { done: false, value: received(p, wire) };
             } catch (error) {
               close();
               throw error;
             }
-            continue;
           }
           if (p.finished || closed) {
             close();

@@ -73,4 +73,36 @@ describe('takeRows', () => {
       { numRuns: 100, seed: 3 },
     );
   });
+
+  it('equals a row-by-row selection on a wide batch, whatever the runs: single rows, short and long runs (property)', () => {
+    // 600 rows: long runs take the block-copy paths (>= 48 words, >= 256 bytes), scattered rows the gather paths.
+    const n = 600;
+    const idx = Array.from({ length: n }, (_, i) => i);
+    const b = batchOf({
+      i8: arrow.vectorFromArray(idx.map((i) => (i % 7) - 3), new arrow.Int8()),
+      i32: arrow.vectorFromArray(idx.map((i) => (i % 11 === 0 ? null : i * 3)), new arrow.Int32()),
+      i64: arrow.vectorFromArray(idx.map((i) => BigInt(i) * 1_000_003n), new arrow.Int64()),
+      f64: arrow.vectorFromArray(idx.map((i) => i / 8), new arrow.Float64()),
+      str: arrow.vectorFromArray(idx.map((i) => (i % 13 === 0 ? null : `${i}:${'y'.repeat(i % 40)}`)), new arrow.Utf8()),
+      large: arrow.vectorFromArray(idx.map((i) => `L${i}`), new arrow.LargeUtf8()),
+      fsb: arrow.vectorFromArray(idx.map((i) => Uint8Array.of(i & 255, i >> 8, 7)), new arrow.FixedSizeBinary(3)),
+      dec: arrow.makeVector(arrow.makeData({ type: new arrow.Decimal(2, 30, 128), length: n, data: Uint32Array.from({ length: n * 4 }, (_, k) => k * 7) })),
+    }).slice(5, 595);
+    const all = rowsOf(b);
+    // a subset as alternating kept and dropped runs of random lengths
+    const runs = fc.array(fc.tuple(fc.integer({ min: 0, max: 120 }), fc.integer({ min: 0, max: 4 })), { minLength: 1, maxLength: 60 });
+    fc.assert(
+      fc.property(runs, (spec) => {
+        const keep: number[] = [];
+        let at = 0;
+        for (const [kept, dropped] of spec) {
+          for (let k = 0; k < kept && at < b.numRows; k++) keep.push(at++);
+          at += dropped;
+        }
+        const indices = Int32Array.from(keep);
+        expect(rowsOf(takeRows(b, indices))).toEqual(keep.map((i) => all[i]));
+      }),
+      { numRuns: 150, seed: 11 },
+    );
+  });
 });
