@@ -23,7 +23,7 @@ function sample(): arrow.RecordBatch {
     time: arrow.makeVector(arrow.makeData({ type: new arrow.TimeMicrosecond(), length: n, data: BigInt64Array.from(idx, (i) => BigInt(i) * 1000n) })),
     list: arrow.vectorFromArray(idx.map((i) => (i === 2 ? null : Array.from({ length: i % 3 }, (_, k) => i * 10 + k))), new arrow.List(new arrow.Field('element', new arrow.Int32(), true, fid(101)))),
     st: arrow.vectorFromArray(idx.map((i) => (i === 5 ? null : { a: i, b: `b${i}` })), new arrow.Struct([new arrow.Field('a', new arrow.Int32(), true, fid(201)), new arrow.Field('b', new arrow.Utf8(), true)])),
-    map: arrow.vectorFromArray(idx.map((i) => new Map([[`k${i}`, i]])), new arrow.Map_(new arrow.Field('entries', new arrow.Struct([new arrow.Field('key', new arrow.Utf8(), false), new arrow.Field('value', new arrow.Int32(), true)]), false))),
+    map: arrow.vectorFromArray(idx.map((i) => new Map([[`k${i}`, i]])), new arrow.Map_(new arrow.Field('entries', new arrow.Struct([new arrow.Field('key', new arrow.Utf8(), false), new arrow.Field('value', new arrow.Int32(), true)]), false) as never)),
     dict: arrow.vectorFromArray(idx.map((i) => (i % 2 ? 'odd' : i === 4 ? null : 'even'))),
     none: arrow.makeVector(arrow.makeData({ type: new arrow.Null(), length: n, nullCount: n })),
   };
