@@ -1,13 +1,23 @@
 /**
  * Moving apache-arrow record batches between threads without re-encoding them: a batch travels as
  * its columns' buffers (transferred, not copied) plus the shape of its `Data` tree; the types travel
- * once, in the schema, as an Arrow IPC schema message. This replaces Arrow IPC for the batches
- * themselves, whose encoding inside the worker cost about three times the copy out of wasm memory.
+ * once, in the schema, structured-cloned and revived into apache-arrow classes here. This replaces
+ * Arrow IPC, whose encoding inside the worker cost about three times the copy out of wasm memory
+ * (and whose apache-arrow writer cannot write arrow-js-ffi's LargeList).
  */
-import { Data, Schema, Table, Vector, tableFromIPC, tableToIPC, type DataType, type Dictionary, RecordBatch, Struct } from 'apache-arrow';
+import {
+  Binary, Bool, Data, Date_, Decimal, Dictionary, Duration, Field, FixedSizeBinary, FixedSizeList, Float, Int,
+  Interval, LargeBinary, LargeList, LargeUtf8, List, Map_, Null, RecordBatch, Schema, Struct, Time, Timestamp, Type,
+  Union, Utf8, Vector, type DataType,
+} from 'apache-arrow';
 
-/** One column (or child) as posted: buffers by Arrow `BufferType` index, children, dictionary. */
+/** One column (or child) as posted: its type, buffers by Arrow `BufferType` index, children, dictionary. */
 export interface WireData {
+  /**
+   * The data's own type, structured-cloned. It can differ from the schema's: arrow-js-ffi declares a
+   * LargeList field but builds List data with 32-bit offsets.
+   */
+  readonly type: DataType;
   readonly offset: number;
   readonly length: number;
   readonly nullCount: number;
@@ -33,21 +43,72 @@ export function batchToWire(batch: RecordBatch, transfer: Set<ArrayBuffer>): Wir
   return { length: batch.numRows, columns: batch.data.children.map((d) => dataToWire(d, transfer)) };
 }
 
-/** Rebuilds a record batch from its wire form and the schema it was posted with. */
+/** Rebuilds a record batch from its wire form and the (revived) schema it was posted with. */
 export function batchFromWire(schema: Schema, wire: WireBatch): RecordBatch {
-  const children = schema.fields.map((f, i) => dataFromWire(f.type, wire.columns[i]!));
+  const children = wire.columns.map((c) => dataFromWire(c));
   const struct = new Data(new Struct(schema.fields), 0, wire.length, 0, undefined, children);
   return new RecordBatch(schema, struct);
 }
 
-/** A schema as an Arrow IPC stream holding only the schema message (types and metadata kept). */
-export function schemaToWire(schema: Schema): Uint8Array {
-  return tableToIPC(new Table(schema), 'stream');
+/**
+ * A schema as posted: the apache-arrow `Schema` object itself. Structured cloning keeps its own
+ * properties (names, nullability, metadata, type parameters) and drops the classes, which
+ * {@link schemaFromWire} restores.
+ */
+export type WireSchema = Schema;
+
+/** The schema to post alongside {@link batchToWire} batches. */
+export function schemaToWire(schema: Schema): WireSchema {
+  return schema;
 }
 
-/** The schema posted by {@link schemaToWire}. */
-export function schemaFromWire(bytes: Uint8Array): Schema {
-  return tableFromIPC(bytes).schema;
+/**
+ * Revives a structured-cloned schema into apache-arrow classes.
+ *
+ * @throws Error on a type id it does not know (the caller reports it as `data_invalid`).
+ */
+export function schemaFromWire(cloned: WireSchema): Schema {
+  return new Schema(cloned.fields.map(fieldFromWire), new Map(cloned.metadata));
+}
+
+/** arrow-js-ffi's own LargeList type id (apache-arrow 21 numbers LargeList 21). */
+const FFI_LARGE_LIST = 30;
+
+function fieldFromWire(f: Field): Field {
+  return new Field(f.name, typeFromWire(f.type), f.nullable, new Map(f.metadata));
+}
+
+function typeFromWire(t: DataType): DataType {
+  const p = t as unknown as Record<string, never>;
+  const child = (): Field => fieldFromWire(t.children[0]!);
+  switch (t.typeId as number) {
+    case Type.Null: return new Null();
+    case Type.Int: return new Int(p.isSigned, p.bitWidth);
+    case Type.Float: return new Float(p.precision);
+    case Type.Binary: return new Binary();
+    case Type.Utf8: return new Utf8();
+    case Type.LargeBinary: return new LargeBinary();
+    case Type.LargeUtf8: return new LargeUtf8();
+    case Type.Bool: return new Bool();
+    case Type.Decimal: return new Decimal(p.scale, p.precision, p.bitWidth);
+    case Type.Date: return new Date_(p.unit);
+    case Type.Time: return new Time(p.unit, p.bitWidth);
+    case Type.Timestamp: return new Timestamp(p.unit, p.timezone);
+    case Type.Interval: return new Interval(p.unit);
+    case Type.Duration: return new Duration(p.unit);
+    case Type.FixedSizeBinary: return new FixedSizeBinary(p.byteWidth);
+    case Type.List: return new List(child());
+    case Type.LargeList: case FFI_LARGE_LIST: return new LargeList(child());
+    case Type.FixedSizeList: return new FixedSizeList(p.listSize, child());
+    case Type.Struct: return new Struct(t.children.map(fieldFromWire));
+    case Type.Map: return new Map_(child() as never, p.keysSorted);
+    case Type.Union: return new Union(p.mode, Array.from(p.typeIds as ArrayLike<number>), t.children.map(fieldFromWire));
+    case Type.Dictionary: {
+      const d = t as unknown as { dictionary: DataType; indices: DataType; id: number; isOrdered: boolean };
+      return new Dictionary(typeFromWire(d.dictionary), typeFromWire(d.indices) as never, d.id, d.isOrdered);
+    }
+    default: throw new Error(`Arrow type id ${t.typeId} cannot be moved between threads`);
+  }
 }
 
 function dataToWire(data: Data, transfer: Set<ArrayBuffer>): WireData {
@@ -55,6 +116,7 @@ function dataToWire(data: Data, transfer: Set<ArrayBuffer>): WireData {
   const buffers = own.map((b) => (b === undefined || b === null ? undefined : movable(b, transfer)));
   const dictionary = data.dictionary?.data.map((d) => dataToWire(d, transfer));
   return {
+    type: data.type,
     offset: data.offset,
     length: data.length,
     nullCount: data.nullCount,
@@ -65,12 +127,10 @@ function dataToWire(data: Data, transfer: Set<ArrayBuffer>): WireData {
   };
 }
 
-function dataFromWire(type: DataType, wire: WireData): Data {
-  const children = wire.children.map((c, i) => dataFromWire(type.children[i]!.type, c));
-  const dictionary = wire.dictionary === undefined
-    ? undefined
-    : new Vector(wire.dictionary.map((d) => dataFromWire((type as Dictionary).dictionary, d)));
-  return new Data(type, wire.offset, wire.length, wire.nullCount, wire.buffers as never, children, dictionary, wire.variadicBuffers as never);
+function dataFromWire(wire: WireData): Data {
+  const children = wire.children.map(dataFromWire);
+  const dictionary = wire.dictionary === undefined ? undefined : new Vector(wire.dictionary.map(dataFromWire));
+  return new Data(typeFromWire(wire.type), wire.offset, wire.length, wire.nullCount, wire.buffers as never, children, dictionary, wire.variadicBuffers as never);
 }
 
 /** Registers the view's buffer for transfer (a shared buffer is shared, not transferred). */

@@ -2,7 +2,7 @@
  * The messages exchanged between the main thread and a Parquet decode worker (structured-clone
  * data only; byte buffers are transferred where the sender gives them up).
  */
-import type { WireBatch } from './batch-wire.ts';
+import type { WireBatch, WireSchema } from './batch-wire.ts';
 
 /** A byte region of a Parquet file as sent to a worker. */
 export interface WireRegion {
@@ -50,8 +50,8 @@ export type ToWorker = DecodeMessage | CreditMessage | CancelMessage;
 export interface BatchMessage {
   readonly type: 'batch';
   readonly id: number;
-  /** The batch's schema as an Arrow IPC schema message: on a request's first batch only. */
-  readonly schema?: Uint8Array;
+  /** The batch's schema (structured-cloned): on a request's first batch only. */
+  readonly schema?: WireSchema;
   readonly batch: WireBatch;
 }
 

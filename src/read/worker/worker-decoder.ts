@@ -7,7 +7,7 @@ import { Observable } from 'rxjs';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { IcebergScanError, abortedError } from '../../errors.ts';
 import type { ByteRegion } from '../memory-blob.ts';
-import { batchFromWire, schemaFromWire, type WireBatch } from './batch-wire.ts';
+import { batchFromWire, schemaFromWire, type WireBatch, type WireSchema } from './batch-wire.ts';
 import type { DecodeMessage, FromWorker, ToWorker } from './decode-protocol.ts';
 import { owned, startWorker, whole } from './start-decode-worker.ts';
 
@@ -74,8 +74,9 @@ export interface WorkerDecoderStats {
 /** A request in flight, as the main thread tracks it. */
 interface Pending {
   readonly path: string;
-  /** The schema posted with the request's first batch (IPC bytes until first needed). */
-  schema: Schema | Uint8Array | undefined;
+  /** The schema posted with the request's first batch (revived when first needed). */
+  schema: Schema | WireSchema | undefined;
+  revived: boolean;
   readonly posted: WireBatch[];
   finished: boolean;
   error: IcebergScanError | undefined;
@@ -85,8 +86,11 @@ interface Pending {
 /** A posted batch rebuilt on this thread (its buffers were transferred, not copied). */
 function received(p: Pending, wire: WireBatch): RecordBatch {
   try {
-    if (p.schema instanceof Uint8Array) p.schema = schemaFromWire(p.schema);
     if (p.schema === undefined) throw new Error('batch posted before its schema');
+    if (!p.revived) {
+      p.schema = schemaFromWire(p.schema);
+      p.revived = true;
+    }
     return batchFromWire(p.schema, wire);
   } catch (error) {
     throw new IcebergScanError('data_invalid', `bad batch from the decode worker: ${(error as Error)?.message}`, { path: p.path, cause: error });
@@ -147,7 +151,10 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
     if (slot.retiring && slot.pending.size === 0 && !slot.dead) retire(slot);
     if (p === undefined) return;
     if (message.type === 'batch') {
-      if (message.schema !== undefined) p.schema = message.schema;
+      if (message.schema !== undefined) {
+        p.schema = message.schema;
+        p.revived = false;
+      }
       p.posted.push(message.batch);
     } else if (message.type === 'done') {
       p.finished = true;
@@ -221,7 +228,7 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
   /** Starts a request; returns the iterator that pulls its batches. */
   const start = (request: IsolatedDecodeRequest, signal: AbortSignal | undefined): AsyncIterator<RecordBatch> => {
     const path = request.path;
-    const p: Pending = { path, schema: undefined, posted: [], finished: false, error: undefined, notify: undefined };
+    const p: Pending = { path, schema: undefined, revived: false, posted: [], finished: false, error: undefined, notify: undefined };
     let slot: Slot | undefined;
     let id = 0;
     let closed = false;

@@ -1,7 +1,7 @@
 import * as arrow from 'apache-arrow';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { batchFromWire, batchToWire, schemaFromWire, schemaToWire, type WireBatch } from '../../../src/read/worker/batch-wire.ts';
+import { batchFromWire, batchToWire, schemaFromWire, schemaToWire, type WireBatch, type WireSchema } from '../../../src/read/worker/batch-wire.ts';
 
 const fid = (id: number): Map<string, string> => new Map([['PARQUET:field_id', String(id)]]);
 
@@ -39,10 +39,10 @@ const shape = (s: arrow.Schema): unknown => [s.fields.map(function f(x: arrow.Fi
 }), [...s.metadata]];
 
 /** Posts through a real MessageChannel (structured clone with the transfer list), as the worker does. */
-function postAndReceive(message: { schema: Uint8Array; batch: WireBatch }, transfer: Set<ArrayBuffer>): { schema: Uint8Array; batch: WireBatch } {
+function postAndReceive(message: { schema: WireSchema; batch: WireBatch }, transfer: Set<ArrayBuffer>): { schema: WireSchema; batch: WireBatch } {
   const { port1, port2 } = new MessageChannel();
   port1.postMessage(message, [...transfer]);
-  const received = receiveMessageOnPort(port2)!.message as { schema: Uint8Array; batch: WireBatch };
+  const received = receiveMessageOnPort(port2)!.message as { schema: WireSchema; batch: WireBatch };
   port1.close();
   return received;
 }
@@ -78,5 +78,30 @@ describe('batch wire format (decode worker → main thread)', () => {
     const transfer = new Set<ArrayBuffer>();
     const received = postAndReceive({ schema: schemaToWire(original.schema), batch: batchToWire(original, transfer) }, transfer);
     expect(rowsOf(batchFromWire(schemaFromWire(received.schema), received.batch))).toEqual(expected);
+  });
+
+  it('revives arrow-js-ffi’s own LargeList type (id 30), which apache-arrow’s IPC writer rejects', () => {
+    const element = new arrow.Field('element', new arrow.Int64(), true, fid(7));
+    // arrow-js-ffi builds LargeList as its own DataType subclass numbered 30
+    const ffiLargeList = Object.assign(Object.create(arrow.DataType.prototype), { typeId: 30, children: [element] }) as arrow.DataType;
+    const values = arrow.vectorFromArray([1n, 2n, 3n], new arrow.Int64()).data[0]!;
+    const data = new arrow.Data(ffiLargeList, 0, 2, 0, [BigInt64Array.of(0n, 1n, 3n), undefined, undefined, undefined] as never, [values]);
+    const fields = [new arrow.Field('lst', ffiLargeList, true, fid(6))];
+    const batch = new arrow.RecordBatch(new arrow.Schema(fields), arrow.makeData({ type: new arrow.Struct(fields), length: 2, nullCount: 0, children: [data] }));
+    const transfer = new Set<ArrayBuffer>();
+    const received = postAndReceive({ schema: schemaToWire(batch.schema), batch: batchToWire(batch, transfer) }, transfer);
+    const rebuilt = batchFromWire(schemaFromWire(received.schema), received.batch);
+    const lst = rebuilt.schema.fields[0]!;
+    expect(lst.type.typeId).toBe(arrow.Type.LargeList);
+    expect(lst.metadata.get('PARQUET:field_id')).toBe('6');
+    expect((lst.type as arrow.LargeList).children[0]!.metadata.get('PARQUET:field_id')).toBe('7');
+    const d = rebuilt.data.children[0]!;
+    expect(Array.from(d.valueOffsets as BigInt64Array)).toEqual([0n, 1n, 3n]);
+    expect(Array.from(d.children[0]!.values as BigInt64Array).slice(0, 3)).toEqual([1n, 2n, 3n]);
+  });
+
+  it('names an Arrow type it cannot revive', () => {
+    const odd = { fields: [{ name: 'x', type: { typeId: 99 }, nullable: true, metadata: new Map() }], metadata: new Map() } as unknown as WireSchema;
+    expect(() => schemaFromWire(odd)).toThrow(/type id 99/);
   });
 });
