@@ -135,7 +135,11 @@ function takeVariable(data: Data, n: number, runs: KeptRuns, base: object): Data
   const at = (i: number): number => (large ? Number(offsets[i]) : (offsets[i] as number));
   const { count, starts, lengths } = runs;
   let total = 0;
-  for (let r = 0; r < count; r++) total += at(starts[r]! + lengths[r]!) - at(starts[r]!);
+  if (large) for (let r = 0; r < count; r++) total += at(starts[r]! + lengths[r]!) - at(starts[r]!);
+  else {
+    const offs = offsets as Int32Array;
+    for (let r = 0; r < count; r++) total += offs[starts[r]! + lengths[r]!]! - offs[starts[r]!]!;
+  }
   const values = data.values as Uint8Array;
   const out = new Uint8Array(total);
   const inView = new DataView(values.buffer, values.byteOffset, values.byteLength);
@@ -194,9 +198,9 @@ function copyFixed(values: ArrayBufferView, out: ArrayBufferView, width: number,
   const src = aligned ? new Uint32Array(values.buffer, values.byteOffset, values.byteLength / 4) : new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   const dst = aligned ? new Uint32Array(out.buffer, out.byteOffset, out.byteLength / 4) : new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   const { count, starts, lengths } = runs;
-  if (w <= 4 && count * SHORT_RUNS > indices.length) {
-    // mostly single rows: a plain gather, without per-run bookkeeping
-    gather(src, dst, w, indices);
+  if (aligned && w <= 4 && count * SHORT_RUNS > indices.length) {
+    // mostly single rows: a plain gather of 32-bit words, without per-run bookkeeping
+    gatherWords(src as Uint32Array, dst as Uint32Array, w, indices);
     return;
   }
   let d = 0;
@@ -216,8 +220,8 @@ function copyFixed(values: ArrayBufferView, out: ArrayBufferView, width: number,
 /** Runs shorter than this many rows on average are copied row by row ({@link gather}). */
 const SHORT_RUNS = 4;
 
-/** `dst[j] = src[indices[j]]` for values of `w` words (1 to 4). */
-function gather(src: Uint32Array | Uint8Array, dst: Uint32Array | Uint8Array, w: number, indices: Int32Array): void {
+/** `dst[j] = src[indices[j]]` for values of `w` 32-bit words (1 to 4). */
+function gatherWords(src: Uint32Array, dst: Uint32Array, w: number, indices: Int32Array): void {
   const n = indices.length;
   if (w === 1) for (let j = 0; j < n; j++) dst[j] = src[indices[j]!]!;
   else if (w === 2) {
