@@ -54,9 +54,8 @@ export class MemoryBlob implements BlobLike {
       const to = end - region.start;
       if (from < 0 || to > region.bytes.byteLength) continue;
       const b = region.bytes;
-      // An exact whole-buffer hit is handed over without a copy (wasm copies it in anyway); shared
-      // memory is always copied out, so the decoder only ever sees plain ArrayBuffers.
-      if (from === 0 && to === b.byteLength && b.byteOffset === 0 && b.buffer.byteLength === b.byteLength && b.buffer instanceof ArrayBuffer) {
+      // An exact whole-buffer hit is handed over without a copy (wasm copies it in anyway).
+      if (from === 0 && to === b.byteLength && b.byteOffset === 0 && b.buffer.byteLength === b.byteLength) {
         return b.buffer as ArrayBuffer;
       }
       this.copiedBytes += to - from;

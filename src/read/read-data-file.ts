@@ -16,8 +16,7 @@ import { validateColumnPaths } from './column-paths.ts';
 import { MemoryBlob, type ByteRegion } from './memory-blob.ts';
 import { readParquetTail, type ParquetTail } from './parquet-footer.ts';
 import { awaitPace, type ReadDataFileContext } from './read-context.ts';
-import { decodeRowGroupIsolated } from './worker/decode-isolated.ts';
-import { inSharedMemory } from './worker/start-decode-worker.ts';
+import { decodeRowGroupIsolated, forgetIsolatedFile } from './worker/decode-isolated.ts';
 import { rowGroupFirstRows, selectRowGroups } from './row-group-plan.ts';
 import { DEFAULT_DECODE_ROWS, planRowGroupSlices, type RowGroupSlice } from './row-group-slices.ts';
 import {
@@ -118,25 +117,28 @@ async function readFile(
   const sliceRows = Math.max(1, Math.floor((ctx.decodeRows ?? DEFAULT_DECODE_ROWS) / ctx.batchSize)) * ctx.batchSize;
   const slices = plannedSlices(footer, tail, rowGroups, columns, ctx, sliceRows);
   if (ctx.decode !== 'in-process') {
-    // In a decode worker: a wasm panic on corrupt data fails this file, not the process.
-    // The fetched chunks are handed over (transferred); the footer tail and the cached dictionary
-    // pages, posted with every slice, live in shared memory and are never copied again.
-    const sharedTail = { start: tail.start, bytes: inSharedMemory(tail.bytes) };
-    let dictionaries: DictionaryCache | undefined;
+    // In a decode worker: a wasm panic on corrupt data fails this file, not the process. The
+    // fetched chunks are handed over (transferred). The footer tail goes to a worker once; a row
+    // group's dictionary pages are kept by the worker from the first slice (they are in its chunks)
+    // for the later ones, and read again only for a worker that lacks them.
     const prepare = async ({ rowGroup: k, slice }: PlannedSlice): Promise<WorkerSlice> => {
-      let regions: ByteRegion[] = [];
-      let sharedRegions: readonly ByteRegion[] = [];
-      dictionaries = await withDictionaries(input, slice, k, dictionaries, signal, inSharedMemory, (f, d) => {
-        regions = f;
-        sharedRegions = slice.offset === 0 ? [] : d;
-      });
+      const regions = await fetchRegions(input, slice.reads, signal);
+      const key = String(k);
+      const dictionaries =
+        slice.dictionaries.length === 0 ? {}
+        : slice.offset === 0 ? { keep: { key, ranges: slice.dictionaries } }
+        : { shared: { key, load: () => fetchRegions(input, slice.dictionaries, signal) } };
       const request = {
-        path, fileSize: tail.fileSize, tail: sharedTail, regions, sharedRegions,
+        path, fileSize: tail.fileSize, tail, regions, ...dictionaries,
         rowGroup: k, columns, batchSize: ctx.batchSize, slice: slice.partial ? slice : undefined,
       };
       return { batches: decodeRowGroupIsolated(request, signal)[Symbol.asyncIterator](), position: firstRows[k]! + slice.offset };
     };
-    await decodeInWorker(slices, prepare, subscriber, ctx, signal, path, emit);
+    try {
+      await decodeInWorker(slices, prepare, subscriber, ctx, signal, path, emit);
+    } finally {
+      forgetIsolatedFile(path);
+    }
     return;
   }
   const blob = new MemoryBlob(tail.fileSize, [{ start: tail.start, bytes: tail.bytes }]);
@@ -149,7 +151,7 @@ async function readFile(
       // No local keeps the fetched bytes: once decoding starts, the blob's reference is the only
       // one, and it is dropped after the first batch. (Reading the next slice during decoding was
       // measured: no gain on local files, ~one slice more memory.)
-      dictionaries = await withDictionaries(input, slice, k, dictionaries, signal, (b) => b.slice(), (f, d) => blob.setChunks(slice.offset === 0 ? f : [...f, ...d]));
+      dictionaries = await withDictionaries(input, slice, k, dictionaries, signal, (f, d) => blob.setChunks(slice.offset === 0 ? f : [...f, ...d]));
       if (subscriber.closed) return;
       file ??= await openWasmParquetFile(blob);
       const reader = await streamRowGroup(file, k, columns, ctx.batchSize, slice.partial ? slice : undefined);
@@ -220,10 +222,9 @@ interface DictionaryCache {
 }
 
 /**
- * Awaits a slice's reads and hands them to `use` together with the dictionary pages the slice
- * needs: copied (by `copy`) out of the fetched bytes on a row group's first slice, reused from
- * `cache` on the later ones (read again only if the cache is of another row group). Returns the
- * cache to keep.
+ * Awaits a slice's reads and hands them to `blob` together with the dictionary pages the slice
+ * needs: copied out of the fetched bytes on a row group's first slice, reused from `cache` on the
+ * later ones (read again only if the cache is of another row group). Returns the cache to keep.
  */
 async function withDictionaries(
   input: InputFile,
@@ -231,22 +232,19 @@ async function withDictionaries(
   rowGroup: number,
   cache: DictionaryCache | undefined,
   signal: AbortSignal,
-  copy: (bytes: Uint8Array) => Uint8Array,
   use: (fetched: ByteRegion[], dictionaries: readonly ByteRegion[]) => void,
 ): Promise<DictionaryCache> {
   const fetched = await fetchRegions(input, slice.reads, signal);
   let kept: DictionaryCache;
   if (slice.dictionaries.length === 0) kept = { rowGroup, regions: [] };
   else if (slice.offset !== 0 && cache?.rowGroup === rowGroup) kept = cache;
-  else if (slice.offset !== 0) {
-    const read = await fetchRegions(input, slice.dictionaries, signal);
-    kept = { rowGroup, regions: read.map((r) => ({ start: r.start, bytes: copy(r.bytes) })) };
-  } else {
+  else if (slice.offset !== 0) kept = { rowGroup, regions: await fetchRegions(input, slice.dictionaries, signal) };
+  else {
     kept = {
       rowGroup,
       regions: slice.dictionaries.map((d) => {
         const from = fetched.find((r) => r.start <= d.start && d.end <= r.start + r.bytes.byteLength)!;
-        return { start: d.start, bytes: copy(from.bytes.subarray(d.start - from.start, d.end - from.start)) };
+        return { start: d.start, bytes: from.bytes.slice(d.start - from.start, d.end - from.start) };
       }),
     };
   }

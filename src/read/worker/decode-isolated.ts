@@ -45,3 +45,8 @@ export async function closeSharedWorkerDecoder(): Promise<void> {
 export function decodeRowGroupIsolated(request: IsolatedDecodeRequest, signal?: AbortSignal): AsyncIterable<RecordBatch> {
   return sharedWorkerDecoder().decodeRowGroupBatches(request, signal);
 }
+
+/** Drops what the decode workers cache for `path` (its footer tail, dictionary pages). */
+export function forgetIsolatedFile(path: string): void {
+  shared?.forget(path);
+}

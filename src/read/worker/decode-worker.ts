@@ -15,7 +15,7 @@ import {
   type WasmBatchReader,
   type WasmParquetFile,
 } from '../parquet-wasm.ts';
-import type { DecodeMessage, FromWorker, ToWorker } from './decode-protocol.ts';
+import { fileCacheTouch, type DecodeMessage, type FileCacheEntry, type FromWorker, type ToWorker, type WireRegion } from './decode-protocol.ts';
 
 /** An opened file kept across the row groups (slices) of one file. */
 interface OpenFile {
@@ -39,6 +39,10 @@ const MAX_CACHED_FILES = 2;
 const port = parentPort;
 if (port === null) throw new Error('decode-worker.ts must run in a worker thread');
 const cache = new Map<string, OpenFile>();
+/** Per file: the footer tail and shared bytes (a row group's dictionary pages) kept for later requests. */
+const files = new Map<string, FileCacheEntry<readonly WireRegion[], Promise<readonly WireRegion[]>>>();
+/** Shared bytes announced by `sharedFollows`, settled by the 'shared' message. */
+const announced = new Map<string, { resolve: (regions: readonly WireRegion[]) => void; reject: (error: Error) => void }>();
 const jobs = new Map<number, Job>();
 /** Serialises wasm calls, so a trap can be blamed on the request that made the call. */
 let wasmTurn: Promise<unknown> = Promise.resolve();
@@ -46,11 +50,29 @@ let wasmTurn: Promise<unknown> = Promise.resolve();
 const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
 port.on('message', (message: ToWorker) => {
+  if (message.type === 'forget') {
+    files.delete(message.fileKey);
+    return;
+  }
+  if (message.type === 'shared') {
+    const id = sharedId(message.fileKey, message.key);
+    const waiting = announced.get(id);
+    announced.delete(id);
+    if (message.regions !== undefined) waiting?.resolve(message.regions);
+    else waiting?.reject(new SharedLoadError(message.error ?? 'shared bytes unavailable'));
+    return;
+  }
   const job = jobs.get(message.id);
   if (message.type === 'decode') {
     const created: Job = { credit: message.credit, cancelled: false, reader: undefined, wake: undefined };
     jobs.set(message.id, created);
-    void run(message, created);
+    const needs = cacheNeeds(message);
+    if (typeof needs === 'string') {
+      jobs.delete(message.id);
+      post({ type: 'error', id: message.id, message: needs, fatal: false });
+      return;
+    }
+    void run(message, created, needs.tail, needs.shared);
   } else if (job !== undefined && message.type === 'credit') {
     job.credit += message.n;
     job.wake?.();
@@ -59,6 +81,44 @@ port.on('message', (message: ToWorker) => {
     job.wake?.();
   }
 });
+
+/**
+ * Applies a decode message to the file cache, at once and in message order (the main thread's
+ * mirror assumes so), and takes the cached bytes the request needs before a later message can
+ * replace them. Returns a reason instead when the cache lacks them (a protocol bug).
+ */
+function cacheNeeds(message: DecodeMessage): { tail: readonly WireRegion[]; shared: Promise<readonly WireRegion[]> | undefined } | string {
+  const entry = fileCacheTouch(files, message.fileKey);
+  if (message.tail !== undefined) entry.tail = [message.tail];
+  if (message.keep !== undefined) {
+    const kept: WireRegion[] = [];
+    for (const range of message.keep.ranges) {
+      const from = message.regions.find((r) => r.start <= range.start && range.end <= r.start + r.bytes.byteLength);
+      if (from === undefined) return `range [${range.start}, ${range.end}) to keep is in none of the request's regions`;
+      kept.push({ start: range.start, bytes: from.bytes.slice(range.start - from.start, range.end - from.start) });
+    }
+    entry.shared = { key: message.keep.key, bytes: Promise.resolve(kept) };
+  }
+  if (message.sharedKey !== undefined && message.sharedFollows === true) {
+    let resolve!: (regions: readonly WireRegion[]) => void;
+    let reject!: (error: Error) => void;
+    const bytes = new Promise<readonly WireRegion[]>((ok, fail) => ((resolve = ok), (reject = fail)));
+    bytes.catch(() => undefined); // each run that needs the bytes awaits (and reports) a failure
+    announced.set(sharedId(message.fileKey, message.sharedKey), { resolve, reject });
+    entry.shared = { key: message.sharedKey, bytes };
+  }
+  if (entry.tail === undefined) return 'the decode worker lacks the footer tail of the file';
+  if (message.sharedKey === undefined) return { tail: entry.tail, shared: undefined };
+  if (entry.shared?.key !== message.sharedKey) return `the decode worker lacks the cached bytes ${message.sharedKey} of the file`;
+  return { tail: entry.tail, shared: entry.shared.bytes };
+}
+
+/** The main thread could not read kept bytes a request needs. */
+class SharedLoadError extends Error {}
+
+function sharedId(fileKey: string, key: string): string {
+  return `${key}\u0000${fileKey}`;
+}
 
 /** Runs `call` when no other request is inside wasm, after telling the main thread who is. */
 function inWasm<T>(id: number, call: () => Promise<T>): Promise<T> {
@@ -70,7 +130,7 @@ function inWasm<T>(id: number, call: () => Promise<T>): Promise<T> {
   return turn;
 }
 
-async function run(request: DecodeMessage, job: Job): Promise<void> {
+async function run(request: DecodeMessage, job: Job, tail: readonly WireRegion[], shared: Promise<readonly WireRegion[]> | undefined): Promise<void> {
   const { id } = request;
   let open: OpenFile | undefined;
   let fresh = false;
@@ -80,12 +140,12 @@ async function run(request: DecodeMessage, job: Job): Promise<void> {
       open = cached;
       cache.delete(request.fileKey);
     } else {
-      const blob = new MemoryBlob(request.fileSize, [request.tail]);
+      const blob = new MemoryBlob(request.fileSize, tail);
       open = { blob, file: await inWasm(id, () => openWasmParquetFile(blob)), busy: false };
       fresh = true;
     }
     open.busy = true;
-    open.blob.setChunks(request.regions);
+    open.blob.setChunks([...request.regions, ...(shared === undefined ? [] : await shared)]);
     if (job.cancelled) return;
     const reader = await inWasm(id, () =>
       streamRowGroup(open!.file, request.rowGroup, request.columns, request.batchSize, request.slice),
@@ -94,7 +154,7 @@ async function run(request: DecodeMessage, job: Job): Promise<void> {
     await pump(id, job, reader, open.blob);
   } catch (error) {
     const fatal = error instanceof WebAssembly.RuntimeError;
-    post({ type: 'error', id, message: (error as Error)?.message ?? String(error), fatal });
+    post({ type: 'error', id, message: (error as Error)?.message ?? String(error), fatal, readFailed: error instanceof SharedLoadError });
     if (fatal) process.exit(1);
     if (fresh) open = free(open);
   } finally {

@@ -23,16 +23,6 @@ export function startWorker(): Worker {
   return new Worker(boot, { eval: true, execArgv: [] });
 }
 
-/**
- * A copy of `bytes` in shared memory, for bytes posted to the decode workers many times (a file's
- * footer tail, a row group's dictionary pages): posting them then neither copies nor transfers.
- */
-export function inSharedMemory(bytes: Uint8Array): Uint8Array {
-  const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
-  shared.set(bytes);
-  return shared;
-}
-
 /** A region whose buffer can be transferred: the caller's own when it spans the whole buffer, else a copy. */
 export function whole(r: ByteRegion, transfer: ArrayBuffer[]): WireRegion {
   const b = r.bytes;
@@ -43,12 +33,8 @@ export function whole(r: ByteRegion, transfer: ArrayBuffer[]): WireRegion {
   return owned(r, transfer);
 }
 
-/**
- * A region the caller keeps: in shared memory it is posted as is (the worker sees the same bytes,
- * nothing is copied); otherwise a copy is transferred.
- */
+/** A copy of a region, transferred (the caller keeps its own bytes). */
 export function owned(r: ByteRegion, transfer: ArrayBuffer[]): WireRegion {
-  if (r.bytes.buffer instanceof SharedArrayBuffer) return r;
   const copy = r.bytes.slice();
   transfer.push(copy.buffer);
   return { start: r.start, bytes: copy };

@@ -8,7 +8,8 @@ import type { RecordBatch, Schema } from 'apache-arrow';
 import { IcebergScanError, abortedError } from '../../errors.ts';
 import type { ByteRegion } from '../memory-blob.ts';
 import { batchFromWire, schemaFromWire, type WireBatch, type WireSchema } from './batch-wire.ts';
-import type { DecodeMessage, FromWorker, ToWorker } from './decode-protocol.ts';
+import type { ByteRange } from '../../io/coalesce.ts';
+import { fileCacheTouch, type DecodeMessage, type FileCacheEntry, type FromWorker, type ToWorker } from './decode-protocol.ts';
 import { owned, startWorker, whole } from './start-decode-worker.ts';
 
 /** One row group (or slice of one) to decode in a worker. */
@@ -20,8 +21,17 @@ export interface IsolatedDecodeRequest {
   readonly tail: ByteRegion;
   /** Column-chunk regions the caller gives up: their buffers are transferred (detached) when whole. */
   readonly regions: readonly ByteRegion[];
-  /** Regions the caller keeps (e.g. cached dictionary pages): copied. */
-  readonly sharedRegions?: readonly ByteRegion[];
+  /**
+   * Byte ranges inside `regions` for the worker to keep under `key` for later requests of the same
+   * file (e.g. a row group's dictionary pages on its first slice).
+   */
+  readonly keep?: { readonly key: string; readonly ranges: readonly ByteRange[] };
+  /**
+   * Kept bytes this decode also needs (e.g. the dictionary pages, on a row group's later slices).
+   * `load` supplies them when the worker that gets the request does not hold them (a replaced
+   * worker, an evicted cache entry); it is not called otherwise.
+   */
+  readonly shared?: { readonly key: string; readonly load: () => Promise<readonly ByteRegion[]> };
   readonly rowGroup: number;
   /** Validated column paths (an unknown path panics inside wasm). */
   readonly columns: readonly string[];
@@ -53,6 +63,8 @@ export interface WorkerDecoder {
   readonly workers: number;
   /** Counters since creation (for tests and benches). */
   readonly stats: WorkerDecoderStats;
+  /** Drops what the workers keep for `path` (call when the file's reads are over). */
+  forget(path: string): void;
   /** Stops all workers; requests in flight fail with `aborted`. */
   terminate(): Promise<void>;
 }
@@ -69,6 +81,10 @@ export interface WorkerDecoderStats {
   batchesReceived: number;
   /** Requests a worker reported finished (completed or cancelled). */
   requestsDone: number;
+  /** Footer tails sent to workers (once per worker and file while cached). */
+  tailsSent: number;
+  /** Times `shared.load` was called because the chosen worker did not hold the bytes. */
+  sharedLoads: number;
 }
 
 /** A request in flight, as the main thread tracks it. */
@@ -106,6 +122,8 @@ interface Slot {
   dead: boolean;
   /** Past its wasm memory ceiling: terminated once idle, no new requests. */
   retiring: boolean;
+  /** Mirror of the worker's per-file cache: what it holds, not the bytes. */
+  readonly files: Map<string, FileCacheEntry<true, true>>;
 }
 
 /**
@@ -125,11 +143,11 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
   const maxWasmBytes = options.maxWasmBytes ?? 512 * 1024 * 1024;
   const slots: Slot[] = [];
   let nextId = 1;
-  const stats: WorkerDecoderStats = { spawned: 0, crashed: 0, retired: 0, batchesReceived: 0, requestsDone: 0 };
+  const stats: WorkerDecoderStats = { spawned: 0, crashed: 0, retired: 0, batchesReceived: 0, requestsDone: 0, tailsSent: 0, sharedLoads: 0 };
 
   const spawn = (): Slot => {
     const worker = startWorker();
-    const slot: Slot = { worker, pending: new Map(), entered: undefined, dead: false, retiring: false };
+    const slot: Slot = { worker, pending: new Map(), entered: undefined, dead: false, retiring: false, files: new Map() };
     worker.unref();
     worker.on('message', (message: FromWorker) => onMessage(slot, message));
     worker.on('error', (error) => die(slot, error));
@@ -160,10 +178,12 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
       p.finished = true;
       release(slot, message.id);
     } else {
-      p.error = new IcebergScanError('data_invalid', `cannot decode Parquet data: ${message.message}`, {
-        path: p.path,
-        expected: message.miss ? 'column chunks within the ranges given by the footer' : 'a readable Parquet data file',
-      });
+      p.error = message.readFailed === true
+        ? new IcebergScanError('io_failed', `cannot read bytes the decoder needs: ${message.message}`, { path: p.path })
+        : new IcebergScanError('data_invalid', `cannot decode Parquet data: ${message.message}`, {
+          path: p.path,
+          expected: message.miss ? 'column chunks within the ranges given by the footer' : 'a readable Parquet data file',
+        });
       release(slot, message.id);
     }
     p.notify?.();
@@ -225,6 +245,21 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
     if (!slot.dead) slot.worker.postMessage(message, transfer);
   };
 
+  /** Loads kept bytes a worker lacks and sends them (or the failure, which fails the requests that wait). */
+  const sendShared = (slot: Slot, path: string, shared: NonNullable<IsolatedDecodeRequest['shared']>): void => {
+    stats.sharedLoads += 1;
+    const key = shared.key;
+    Promise.resolve()
+      .then(() => shared.load())
+      .then(
+        (regions) => {
+          const transfer: ArrayBuffer[] = [];
+          send(slot, { type: 'shared', fileKey: path, key, regions: regions.map((r) => whole(r, transfer)) }, transfer);
+        },
+        (error: unknown) => send(slot, { type: 'shared', fileKey: path, key, error: (error as Error)?.message ?? String(error) }),
+      );
+  };
+
   /** Starts a request; returns the iterator that pulls its batches. */
   const start = (request: IsolatedDecodeRequest, signal: AbortSignal | undefined): AsyncIterator<RecordBatch> => {
     const path = request.path;
@@ -255,13 +290,24 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
       slot.pending.set(id, p);
       slot.worker.ref();
       const transfer: ArrayBuffer[] = [];
+      // The worker's cache, as the mirror says it will be once it has read this message.
+      const held = fileCacheTouch(slot.files, path);
+      const sendTail = held.tail === undefined;
+      held.tail = true;
+      if (request.keep !== undefined) held.shared = { key: request.keep.key, bytes: true };
+      const sharedKey = request.shared?.key;
+      const sharedFollows = sharedKey !== undefined && held.shared?.key !== sharedKey;
+      if (sharedFollows) held.shared = { key: sharedKey, bytes: true };
+      if (sendTail) stats.tailsSent += 1;
       const message: DecodeMessage = {
         type: 'decode',
         id,
         fileKey: path,
         fileSize: request.fileSize,
-        tail: owned(request.tail, transfer),
-        regions: [...request.regions.map((r) => whole(r, transfer)), ...(request.sharedRegions ?? []).map((r) => owned(r, transfer))],
+        ...(sendTail ? { tail: owned(request.tail, transfer) } : {}),
+        ...(request.keep !== undefined ? { keep: { key: request.keep.key, ranges: request.keep.ranges.map((r) => ({ start: r.start, end: r.end })) } } : {}),
+        ...(sharedKey !== undefined ? { sharedKey, sharedFollows } : {}),
+        regions: request.regions.map((r) => whole(r, transfer)),
         rowGroup: request.rowGroup,
         columns: [...request.columns],
         batchSize: request.batchSize,
@@ -269,6 +315,7 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
         credit,
       };
       send(slot, message, transfer);
+      if (sharedFollows) sendShared(slot, path, request.shared!);
     };
     return {
       next: async (): Promise<IteratorResult<RecordBatch>> => {
@@ -319,6 +366,9 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
         return () => void it.return?.();
       }),
     stats,
+    forget: (path) => {
+      for (const slot of slots) if (!slot.dead && slot.files.delete(path)) send(slot, { type: 'forget', fileKey: path });
+    },
     get workers() {
       return slots.filter((s) => !s.dead).length;
     },

@@ -93,16 +93,56 @@ describe('createWorkerDecoder', () => {
     }
   });
 
-  it('decodes a slice and a column subset like the in-process path; shared regions are copied', async () => {
+  it('decodes a slice and a column subset like the in-process path; kept bytes are loaded only for a worker that lacks them', async () => {
     const { tail, chunks } = await plan(good);
-    const shared = chunks(1, ['name']);
-    const slice = { offset: 5000, limit: 3000 };
-    const batches = await collect(
-      pool.decodeRowGroupBatches(request(good, tail, [], 1, { columns: ['name'], sharedRegions: shared, slice, batchSize: 1000 })),
-    );
-    expect(shared[0]!.bytes.byteLength).toBeGreaterThan(0);
-    expect(rowsOf(batches)).toEqual(rowsOf(await inProcess(good, 1, ['name'], 1000, slice)));
-    expect(String(batches[0]!.getChild('name')!.get(0))).toBe('name-15000');
+    const path = 'slices.parquet';
+    const load = async (): Promise<ByteRegion[]> => chunks(1, ['name']);
+    const decode = (slice: { offset: number; limit: number }) =>
+      collect(pool.decodeRowGroupBatches(request(good, tail, [], 1, { path, columns: ['name'], shared: { key: '1', load }, slice, batchSize: 1000 })));
+    const before = { ...pool.stats };
+    const first = await decode({ offset: 5000, limit: 3000 });
+    expect(rowsOf(first)).toEqual(rowsOf(await inProcess(good, 1, ['name'], 1000, { offset: 5000, limit: 3000 })));
+    expect(String(first[0]!.getChild('name')!.get(0))).toBe('name-15000');
+    const second = await decode({ offset: 8000, limit: 2000 });
+    expect(rowsOf(second)).toEqual(rowsOf(await inProcess(good, 1, ['name'], 1000, { offset: 8000, limit: 2000 })));
+    // one tail and one load for both requests: the worker kept them
+    expect(pool.stats.tailsSent - before.tailsSent).toBe(1);
+    expect(pool.stats.sharedLoads - before.sharedLoads).toBe(1);
+    pool.forget(path);
+    expect(rowsOf(await decode({ offset: 0, limit: 1000 }))).toEqual(rowsOf(await inProcess(good, 1, ['name'], 1000, { offset: 0, limit: 1000 })));
+    expect(pool.stats.tailsSent - before.tailsSent).toBe(2);
+    expect(pool.stats.sharedLoads - before.sharedLoads).toBe(2);
+  });
+
+  it('keeps byte ranges of a first slice for the later slices of the row group (no load)', async () => {
+    const { tail, chunks } = await plan(good);
+    const path = 'kept.parquet';
+    const regions = chunks(2, ['name']);
+    const ranges = regions.map((r) => ({ start: r.start, end: r.start + r.bytes.byteLength }));
+    const before = pool.stats.sharedLoads;
+    const firstSlice = { offset: 0, limit: 1000 };
+    await collect(pool.decodeRowGroupBatches(request(good, tail, regions, 2, { path, columns: ['name'], keep: { key: '2', ranges }, slice: firstSlice, batchSize: 1000 })));
+    const load = async (): Promise<ByteRegion[]> => {
+      throw new Error('must not be called');
+    };
+    const later = { offset: 6000, limit: 1500 };
+    const batches = await collect(pool.decodeRowGroupBatches(request(good, tail, [], 2, { path, columns: ['name'], shared: { key: '2', load }, slice: later, batchSize: 1000 })));
+    expect(rowsOf(batches)).toEqual(rowsOf(await inProcess(good, 2, ['name'], 1000, later)));
+    expect(pool.stats.sharedLoads).toBe(before);
+    pool.forget(path);
+  });
+
+  it('fails the request with io_failed naming the file when kept bytes cannot be loaded', async () => {
+    const { tail } = await plan(good);
+    const load = async (): Promise<ByteRegion[]> => {
+      throw new Error('disk gone');
+    };
+    const error = await collect(
+      pool.decodeRowGroupBatches(request(good, tail, [], 1, { path: 'gone.parquet', columns: ['name'], shared: { key: '1', load }, slice: { offset: 10, limit: 10 } })),
+    ).then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'io_failed', path: 'gone.parquet' });
+    expect(String((error as Error).message)).toMatch(/disk gone/);
+    pool.forget('gone.parquet');
   });
 
   it('serves the Observable API with the same batches', async () => {
