@@ -1,6 +1,8 @@
 /**
  * Throughput benchmark: full-scan rows/s of `scanTasks` against parquet-wasm's own `readParquet`
  * on the same file in the same run (each pass in its own process, methods alternating, medians).
+ * `parquetWasmStream` is the decoder's streaming API alone (one `stream()` per row group, batches
+ * freed, nothing converted): the ceiling for a reader that must not hold whole files.
  * Usage: `node --expose-gc --import tsx bench/throughput.bench.ts [--size 256MB] [--runs 3] [--passes 3]`
  * (`runs` rounds of one child process per method; each child times the median of `passes` passes).
  * The last printed line is one JSON object.
@@ -58,10 +60,30 @@ function readParquetOnce(bytes: Uint8Array, convert: boolean, started = performa
   return [rows, (performance.now() - t) / 1000];
 }
 
+/** parquet-wasm's streaming reader on bytes in memory: one `stream()` per row group, batches freed unconverted. */
+async function parquetWasmStreamOnce(bytes: Uint8Array): Promise<[number, number]> {
+  const t = performance.now();
+  const blob = { size: bytes.byteLength, slice: (s = 0, e = bytes.byteLength) => ({ arrayBuffer: async () => bytes.slice(s, e).buffer }) };
+  const file = await pw.ParquetFile.fromFile(blob as unknown as Blob);
+  let rows = 0;
+  try {
+    for (let k = 0; k < file.metadata().numRowGroups(); k++) {
+      const reader = (await file.stream({ rowGroups: [k], batchSize: DEFAULT_BATCH_SIZE, concurrency: 1 })).getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        rows += (r.value as pw.RecordBatch).numRows;
+        (r.value as pw.RecordBatch).free();
+      }
+    }
+  } finally {
+    file.free();
+  }
+  return [rows, (performance.now() - t) / 1000];
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-type Method = 'scanTasks' | 'scanTasksWholeRowGroups' | 'readParquet' | 'readParquetWithArrow' | 'readFileAndReadParquet';
-const METHODS: readonly Method[] = ['scanTasks', 'readParquet', 'scanTasksWholeRowGroups', 'readParquetWithArrow', 'readFileAndReadParquet'];
+type Method = 'scanTasks' | 'scanTasksWholeRowGroups' | 'readParquet' | 'readParquetWithArrow' | 'readFileAndReadParquet' | 'parquetWasmStream';
+const METHODS: readonly Method[] = ['scanTasks', 'readParquet', 'scanTasksWholeRowGroups', 'readParquetWithArrow', 'readFileAndReadParquet', 'parquetWasmStream'];
 
 /**
  * The median of `passes` timed passes of `method` after one untimed warm-up pass (V8 tiers wasm up
@@ -69,13 +91,14 @@ const METHODS: readonly Method[] = ['scanTasks', 'readParquet', 'scanTasksWholeR
  */
 async function childPass(method: Method, path: string, passes: number): Promise<{ rows: number; seconds: number }> {
   const task = await taskFor(path);
-  const bytes = method.startsWith('readParquet') ? new Uint8Array(await readFile(path)) : undefined;
+  const bytes = method.startsWith('readParquet') || method === 'parquetWasmStream' ? new Uint8Array(await readFile(path)) : undefined;
   const once = async (): Promise<[number, number]> => {
     switch (method) {
       case 'scanTasks': return scanOnce(task);
       case 'scanTasksWholeRowGroups': return scanOnce(task, WHOLE_ROW_GROUPS);
       case 'readParquet': return readParquetOnce(bytes!, false);
       case 'readParquetWithArrow': return readParquetOnce(bytes!, true);
+      case 'parquetWasmStream': return parquetWasmStreamOnce(bytes!);
       case 'readFileAndReadParquet': {
         const t = performance.now();
         return readParquetOnce(new Uint8Array(await readFile(path)), false, t);
@@ -106,7 +129,7 @@ async function main(): Promise<void> {
   const fileSize = (await stat(path)).size;
   // Each pass runs in its own process (warm-up pass, then a timed one) so heaps and wasm memory of
   // one method do not slow another; rounds alternate the methods so load changes hit all alike.
-  const rate: Record<Method, number[]> = { scanTasks: [], scanTasksWholeRowGroups: [], readParquet: [], readParquetWithArrow: [], readFileAndReadParquet: [] };
+  const rate: Record<Method, number[]> = { scanTasks: [], scanTasksWholeRowGroups: [], readParquet: [], readParquetWithArrow: [], readFileAndReadParquet: [], parquetWasmStream: [] };
   let rows = 0;
   for (let i = 0; i < runs; i++) {
     const line: string[] = [];
@@ -134,6 +157,9 @@ async function main(): Promise<void> {
     ratioVsReadParquetWithArrow: m('scanTasks') / m('readParquetWithArrow'),
     readFileAndReadParquetRowsPerSecond: m('readFileAndReadParquet'),
     ratioVsReadFileAndReadParquet: m('scanTasks') / m('readFileAndReadParquet'),
+    parquetWasmStreamRowsPerSecond: m('parquetWasmStream'),
+    ratioVsParquetWasmStream: m('scanTasks') / m('parquetWasmStream'),
+    parquetWasmStreamRatioVsReadParquet: m('parquetWasmStream') / m('readParquet'),
     wholeRowGroupsRowsPerSecond: m('scanTasksWholeRowGroups'),
     wholeRowGroupsRatioVsReadParquet: m('scanTasksWholeRowGroups') / m('readParquet'),
     loadAverage: loadavg()[0],
