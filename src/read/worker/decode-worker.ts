@@ -41,8 +41,12 @@ if (port === null) throw new Error('decode-worker.ts must run in a worker thread
 const cache = new Map<string, OpenFile>();
 /** Per file: the footer tail and shared bytes (a row group's dictionary pages) kept for later requests. */
 const files = new Map<string, FileCacheEntry<readonly WireRegion[], Promise<readonly WireRegion[]>>>();
-/** Shared bytes announced by `sharedFollows`, settled by the 'shared' message. */
-const announced = new Map<string, { resolve: (regions: readonly WireRegion[]) => void; reject: (error: Error) => void }>();
+/**
+ * Shared bytes announced by `sharedFollows`, oldest first, each settled by one 'shared' message.
+ * Two announcements of one file and key (the entry was evicted in between) await the same bytes,
+ * so whichever load arrives first serves the oldest.
+ */
+const announced = new Map<string, Array<{ resolve: (regions: readonly WireRegion[]) => void; reject: (error: Error) => void }>>();
 const jobs = new Map<number, Job>();
 /** Serialises wasm calls, so a trap can be blamed on the request that made the call. */
 let wasmTurn: Promise<unknown> = Promise.resolve();
@@ -56,8 +60,9 @@ port.on('message', (message: ToWorker) => {
   }
   if (message.type === 'shared') {
     const id = sharedId(message.fileKey, message.key);
-    const waiting = announced.get(id);
-    announced.delete(id);
+    const queue = announced.get(id);
+    const waiting = queue?.shift();
+    if (queue?.length === 0) announced.delete(id);
     if (message.regions !== undefined) waiting?.resolve(message.regions);
     else waiting?.reject(new SharedLoadError(message.error ?? 'shared bytes unavailable'));
     return;
@@ -104,7 +109,8 @@ function cacheNeeds(message: DecodeMessage): { tail: readonly WireRegion[]; shar
     let reject!: (error: Error) => void;
     const bytes = new Promise<readonly WireRegion[]>((ok, fail) => ((resolve = ok), (reject = fail)));
     bytes.catch(() => undefined); // each run that needs the bytes awaits (and reports) a failure
-    announced.set(sharedId(message.fileKey, message.sharedKey), { resolve, reject });
+    const id = sharedId(message.fileKey, message.sharedKey);
+    announced.set(id, [...(announced.get(id) ?? []), { resolve, reject }]);
     entry.shared = { key: message.sharedKey, bytes };
   }
   if (entry.tail === undefined) return 'the decode worker lacks the footer tail of the file';

@@ -132,6 +132,31 @@ describe('createWorkerDecoder', () => {
     pool.forget(path);
   });
 
+  it('serves two announcements of the same kept bytes (the file forgotten in between) without a hang', async () => {
+    const { tail, chunks } = await plan(good);
+    const path = 'twice.parquet';
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slowLoad = async (): Promise<ByteRegion[]> => {
+      await gate;
+      return chunks(1, ['name']);
+    };
+    const fastLoad = async (): Promise<ByteRegion[]> => chunks(1, ['name']);
+    const first = { offset: 100, limit: 900 };
+    const second = { offset: 2000, limit: 1000 };
+    const decode = (slice: typeof first, load: () => Promise<ByteRegion[]>) =>
+      collect(pool.decodeRowGroupBatches(request(good, tail, [], 1, { path, columns: ['name'], shared: { key: '1', load }, slice, batchSize: 1000 })));
+    const a = decode(first, slowLoad);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // a's request is in the worker, waiting
+    pool.forget(path);
+    const b = decode(second, fastLoad); // announced again; its load arrives first
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    expect(rowsOf(await a)).toEqual(rowsOf(await inProcess(good, 1, ['name'], 1000, first)));
+    expect(rowsOf(await b)).toEqual(rowsOf(await inProcess(good, 1, ['name'], 1000, second)));
+    pool.forget(path);
+  });
+
   it('fails the request with io_failed naming the file when kept bytes cannot be loaded', async () => {
     const { tail } = await plan(good);
     const load = async (): Promise<ByteRegion[]> => {
