@@ -56,8 +56,8 @@ export interface ScanTasksOptions {
   /**
    * Where parquet-wasm decodes: `'worker'` (default) in a process-wide worker-thread pool, so a
    * decoder panic on a corrupt file fails that file with `data_invalid` instead of killing the
-   * process; `'in-process'` on the calling thread: faster (no IPC), but a corrupt page can crash
-   * the process (parquet-wasm panics are uncatchable).
+   * process (measured at about the in-process speed); `'in-process'` on the calling thread: no
+   * worker thread, but a corrupt page can crash the process (parquet-wasm panics are uncatchable).
    */
   readonly decode?: 'worker' | 'in-process';
   /** `scanTasksIterable` read-ahead in batches (default {@link DEFAULT_HIGH_WATER_MARK}). */

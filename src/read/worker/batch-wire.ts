@@ -1,7 +1,8 @@
 /**
  * Moving apache-arrow record batches between threads without re-encoding them: a batch travels as
- * its columns' buffers (transferred, not copied) plus the shape of its `Data` tree; the types travel
- * once, in the schema, structured-cloned and revived into apache-arrow classes here. This replaces
+ * its columns' buffers (transferred, not copied) plus the shape of its `Data` tree, each node with
+ * its own type; the types (and the schema, once per request) are structured-cloned and revived into
+ * apache-arrow classes here. This replaces
  * Arrow IPC, whose encoding inside the worker cost about three times the copy out of wasm memory
  * (and whose apache-arrow writer cannot write arrow-js-ffi's LargeList).
  */
