@@ -12,6 +12,7 @@ import { coalesceRanges } from '../../src/io/coalesce.ts';
 import { CountingFileIO } from '../../src/io/input-file.ts';
 import { LocalFileIO } from '../../src/io/local-file-io.ts';
 import { scanTasks } from '../../src/scan/scan-tasks.ts';
+import { sharedWorkerDecoder } from '../../src/read/worker/decode-isolated.ts';
 import * as pw from 'parquet-wasm';
 import { makeTable } from '../helpers/parquet-files.ts';
 
@@ -83,7 +84,13 @@ describe('row-group slices (offset index)', () => {
     const io = new CountingFileIO(new LocalFileIO());
     const idOnly = simpleProjection([{ id: 1, name: 'id', type: new arrow.Int64() }]);
     const ctx = { ...readContext(io, idOnly, 50_000), decodeRows: 100_000 };
+    const pool = sharedWorkerDecoder().stats;
+    const before = { tails: pool.tailsSent, loads: pool.sharedLoads, requests: pool.requestsDone };
     const out = await lastValueFrom(readDataFile(dataTask(dictPath, bytes.length, n), ctx).pipe(toArray()));
+    // The decode worker got the tail once and kept the dictionary page from the first slice.
+    expect(pool.requestsDone - before.requests).toBe(slices.length);
+    expect(pool.tailsSent - before.tails).toBe(1);
+    expect(pool.sharedLoads - before.loads).toBe(0);
     expect(columnValues(out.map((f) => f.batch), 'id')).toEqual(Array.from({ length: n }, (_, i) => i));
     expect(out.map((f) => f.firstRowPosition)).toEqual(Array.from({ length: n / 50_000 }, (_, i) => i * 50_000));
     const sum = (rs: readonly { start: number; end: number }[]): number => rs.reduce((t, r) => t + r.end - r.start, 0);
