@@ -1,0 +1,100 @@
+/**
+ * Decoder probe: how fast could a streaming reader decode if it were not limited to parquet-wasm's
+ * `stream()`? Times arrow-rs's synchronous reader compiled to wasm32 (`bench/decoder-probe/`, one
+ * batch at a time, nothing kept) against parquet-wasm's `readParquet` and its `stream()` per row
+ * group, on the same bench file in the same process, alternating, after a warm-up round.
+ * Build the probe first (Rust with the wasm32-unknown-unknown target):
+ * `cargo build --release --target wasm32-unknown-unknown --manifest-path bench/decoder-probe/Cargo.toml`
+ * Usage: `node --import tsx bench/decoder-probe.bench.ts [--size 256MB] [--rounds 4]`.
+ * Decoding only: no conversion to apache-arrow. The last printed line is one JSON object.
+ */
+import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import * as pw from 'parquet-wasm';
+import { DEFAULT_BATCH_SIZE } from '../src/scan/scan-options.ts';
+import { ensureBenchFile, parseSize } from './lib/bench-table.ts';
+import { argValue } from './lib/child-process.ts';
+
+const PROBE = new URL('./decoder-probe/target/wasm32-unknown-unknown/release/decoder_probe.wasm', import.meta.url);
+
+interface ProbeExports {
+  memory: WebAssembly.Memory;
+  buf_alloc(len: number): number;
+  decode(ptr: number, len: number, rowGroup: number, batch: number): number;
+}
+
+async function main(): Promise<void> {
+  const sizeArg = argValue('size', '256MB')!;
+  const rounds = Number(argValue('rounds', '4'));
+  const path = await ensureBenchFile(parseSize(sizeArg), (s) => console.log(s));
+  const bytes = new Uint8Array(await readFile(path));
+  const wasm = await readFile(PROBE).catch(() => {
+    throw new Error(`build the probe first: cargo build --release --target wasm32-unknown-unknown --manifest-path bench/decoder-probe/Cargo.toml`);
+  });
+  const probe = (await WebAssembly.instantiate(wasm, {})).instance.exports as unknown as ProbeExports;
+
+  const methods: Record<string, () => Promise<number>> = {
+    arrowRsSyncReader: async () => {
+      const ptr = probe.buf_alloc(bytes.length);
+      new Uint8Array(probe.memory.buffer, ptr, bytes.length).set(bytes);
+      return probe.decode(ptr, bytes.length, -1, DEFAULT_BATCH_SIZE);
+    },
+    readParquet: async () => {
+      const table = pw.readParquet(bytes, { batchSize: DEFAULT_BATCH_SIZE });
+      let rows = 0;
+      for (const b of table.recordBatches()) {
+        rows += b.numRows;
+        b.free();
+      }
+      table.free();
+      return rows;
+    },
+    parquetWasmStream: async () => {
+      const blob = { size: bytes.byteLength, slice: (s = 0, e = bytes.byteLength) => ({ arrayBuffer: async () => bytes.slice(s, e).buffer }) };
+      const file = await pw.ParquetFile.fromFile(blob as unknown as Blob);
+      let rows = 0;
+      try {
+        for (let k = 0; k < file.metadata().numRowGroups(); k++) {
+          const reader = (await file.stream({ rowGroups: [k], batchSize: DEFAULT_BATCH_SIZE, concurrency: 1 })).getReader();
+          for (let r = await reader.read(); !r.done; r = await reader.read()) {
+            rows += (r.value as pw.RecordBatch).numRows;
+            (r.value as pw.RecordBatch).free();
+          }
+        }
+      } finally {
+        file.free();
+      }
+      return rows;
+    },
+  };
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(methods).map((k) => [k, []]));
+  let rows = 0;
+  for (let round = 0; round <= rounds; round++) {
+    const line: string[] = [];
+    for (const [name, run] of Object.entries(methods)) {
+      const t = performance.now();
+      const n = await run();
+      const ms = performance.now() - t;
+      if (rows !== 0 && n !== rows) throw new Error(`${name} decoded ${n} rows, expected ${rows}`);
+      rows = n;
+      if (round > 0) times[name]!.push(ms); // round 0 warms wasm tiers up
+      line.push(`${name} ${ms.toFixed(0)} ms`);
+    }
+    console.log(`round ${round}${round === 0 ? ' (warm-up)' : ''}: ${line.join(', ')}`);
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const m = (k: string): number => median(times[k]!);
+  console.log(JSON.stringify({
+    bench: 'decoder-probe',
+    size: sizeArg,
+    fileSize: bytes.length,
+    rows,
+    rounds,
+    medianMs: { arrowRsSyncReader: m('arrowRsSyncReader'), readParquet: m('readParquet'), parquetWasmStream: m('parquetWasmStream') },
+    arrowRsSyncReaderVsReadParquet: m('readParquet') / m('arrowRsSyncReader'),
+    parquetWasmStreamVsReadParquet: m('readParquet') / m('parquetWasmStream'),
+    loadAverage: loadavg()[0],
+  }));
+}
+
+await main();

@@ -1,0 +1,27 @@
+//! A measurement probe: arrow-rs's synchronous Parquet reader in wasm32, driven by raw exports
+//! (no wasm-bindgen glue). `decode` walks the file one batch at a time and drops each batch, the
+//! way a streaming reader would, and returns the row count.
+
+use bytes::Bytes;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+/// Reserves `len` bytes in wasm memory for the caller to fill; `decode` takes ownership.
+#[no_mangle]
+pub extern "C" fn buf_alloc(len: usize) -> *mut u8 {
+    let mut v = Vec::<u8>::with_capacity(len);
+    let p = v.as_mut_ptr();
+    std::mem::forget(v);
+    p
+}
+
+/// Decodes every row group (or only `rg` when `rg >= 0`) in batches of `batch` rows, dropping
+/// each batch; returns the rows decoded. Frees the buffer. Panics (aborts) on bad input.
+#[no_mangle]
+pub extern "C" fn decode(ptr: *mut u8, len: usize, rg: i32, batch: usize) -> usize {
+    let bytes = Bytes::from(unsafe { Vec::from_raw_parts(ptr, len, len) });
+    let mut builder = ParquetRecordBatchReaderBuilder::try_new(bytes).unwrap().with_batch_size(batch);
+    if rg >= 0 {
+        builder = builder.with_row_groups(vec![rg as usize]);
+    }
+    builder.build().unwrap().map(|b| b.unwrap().num_rows()).sum()
+}
