@@ -124,6 +124,8 @@ interface Slot {
   retiring: boolean;
   /** Mirror of the worker's per-file cache: what it holds, not the bytes. */
   readonly files: Map<string, FileCacheEntry<true, true>>;
+  /** The uncaught error the worker died of, reported at its 'exit'. */
+  crash: unknown;
 }
 
 /**
@@ -147,11 +149,13 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
 
   const spawn = (): Slot => {
     const worker = startWorker();
-    const slot: Slot = { worker, pending: new Map(), entered: undefined, dead: false, retiring: false, files: new Map() };
+    const slot: Slot = { worker, pending: new Map(), entered: undefined, dead: false, retiring: false, files: new Map(), crash: undefined };
     worker.unref();
     worker.on('message', (message: FromWorker) => onMessage(slot, message));
-    worker.on('error', (error) => die(slot, error));
-    worker.on('exit', (code) => die(slot, new Error(`decode worker exited with code ${code}`)));
+    // Blame is assigned on 'exit', the last event: every message the worker posted (its 'enter'
+    // and 'error' reports) is emitted before it, while 'error' can overtake them.
+    worker.on('error', (error) => (slot.crash ??= error));
+    worker.on('exit', (code) => die(slot, slot.crash ?? new Error(`decode worker exited with code ${code}`)));
     slots.push(slot);
     stats.spawned += 1;
     return slot;
