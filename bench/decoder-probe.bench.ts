@@ -2,7 +2,9 @@
  * Decoder probe: how fast could a streaming reader decode if it were not limited to parquet-wasm's
  * `stream()`? Times arrow-rs's synchronous reader compiled to wasm32 (`bench/decoder-probe/`, one
  * batch at a time, nothing kept) against parquet-wasm's `readParquet` and its `stream()` per row
- * group, on the same bench file in the same process, alternating, after a warm-up round.
+ * group, on the same bench file in the same process, alternating, after a warm-up round. For
+ * deletes it also times the probe skipping the bench's spread deletes (10 of every 26 rows) with a
+ * `RowSelection` inside the decoder, the way a reader could drop deleted rows without copying.
  * Build the probe first (Rust with the wasm32-unknown-unknown target):
  * `cargo build --release --target wasm32-unknown-unknown --manifest-path bench/decoder-probe/Cargo.toml`
  * Usage: `node --import tsx bench/decoder-probe.bench.ts [--size 256MB] [--rounds 4]`.
@@ -21,6 +23,7 @@ interface ProbeExports {
   memory: WebAssembly.Memory;
   buf_alloc(len: number): number;
   decode(ptr: number, len: number, rowGroup: number, batch: number): number;
+  decode_skipping(ptr: number, len: number, batch: number, deleted: number, total: number): number;
 }
 
 async function main(): Promise<void> {
@@ -33,12 +36,14 @@ async function main(): Promise<void> {
   });
   const probe = (await WebAssembly.instantiate(wasm, {})).instance.exports as unknown as ProbeExports;
 
+  const inProbe = (): number => {
+    const ptr = probe.buf_alloc(bytes.length);
+    new Uint8Array(probe.memory.buffer, ptr, bytes.length).set(bytes);
+    return ptr;
+  };
   const methods: Record<string, () => Promise<number>> = {
-    arrowRsSyncReader: async () => {
-      const ptr = probe.buf_alloc(bytes.length);
-      new Uint8Array(probe.memory.buffer, ptr, bytes.length).set(bytes);
-      return probe.decode(ptr, bytes.length, -1, DEFAULT_BATCH_SIZE);
-    },
+    arrowRsSyncReader: async () => probe.decode(inProbe(), bytes.length, -1, DEFAULT_BATCH_SIZE),
+    arrowRsSkippingDeletes: async () => probe.decode_skipping(inProbe(), bytes.length, DEFAULT_BATCH_SIZE, 10, 26),
     readParquet: async () => {
       const table = pw.readParquet(bytes, { batchSize: DEFAULT_BATCH_SIZE });
       let rows = 0;
@@ -69,14 +74,17 @@ async function main(): Promise<void> {
   };
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(methods).map((k) => [k, []]));
   let rows = 0;
+  let kept = 0;
   for (let round = 0; round <= rounds; round++) {
     const line: string[] = [];
     for (const [name, run] of Object.entries(methods)) {
       const t = performance.now();
       const n = await run();
       const ms = performance.now() - t;
-      if (rows !== 0 && n !== rows) throw new Error(`${name} decoded ${n} rows, expected ${rows}`);
-      rows = n;
+      if (name !== 'arrowRsSkippingDeletes') {
+        if (rows !== 0 && n !== rows) throw new Error(`${name} decoded ${n} rows, expected ${rows}`);
+        rows = n;
+      } else kept = n;
       if (round > 0) times[name]!.push(ms); // round 0 warms wasm tiers up
       line.push(`${name} ${ms.toFixed(0)} ms`);
     }
@@ -90,8 +98,15 @@ async function main(): Promise<void> {
     fileSize: bytes.length,
     rows,
     rounds,
-    medianMs: { arrowRsSyncReader: m('arrowRsSyncReader'), readParquet: m('readParquet'), parquetWasmStream: m('parquetWasmStream') },
+    rowsKeptSkippingDeletes: kept,
+    medianMs: {
+      arrowRsSyncReader: m('arrowRsSyncReader'),
+      arrowRsSkippingDeletes: m('arrowRsSkippingDeletes'),
+      readParquet: m('readParquet'),
+      parquetWasmStream: m('parquetWasmStream'),
+    },
     arrowRsSyncReaderVsReadParquet: m('readParquet') / m('arrowRsSyncReader'),
+    skippingDeletesSlowdown: m('arrowRsSkippingDeletes') / m('arrowRsSyncReader'),
     parquetWasmStreamVsReadParquet: m('readParquet') / m('parquetWasmStream'),
     loadAverage: loadavg()[0],
   }));
