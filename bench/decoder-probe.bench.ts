@@ -8,11 +8,15 @@
  * Build the probe first (Rust with the wasm32-unknown-unknown target):
  * `cargo build --release --target wasm32-unknown-unknown --manifest-path bench/decoder-probe/Cargo.toml`
  * Usage: `node --import tsx bench/decoder-probe.bench.ts [--size 256MB] [--rounds 4]`.
- * Decoding only: no conversion to apache-arrow. The last printed line is one JSON object.
+ * Decoding only, except the `...WithArrow` pair: the probe handing each batch out through the Arrow C
+ * data interface to arrow-js-ffi (copied into apache-arrow), against `readParquet` plus the same
+ * conversion. The last printed line is one JSON object.
  */
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import * as pw from 'parquet-wasm';
+import { parseRecordBatch } from 'arrow-js-ffi';
+import { toArrowBatch } from '../src/read/parquet-wasm.ts';
 import { DEFAULT_BATCH_SIZE } from '../src/scan/scan-options.ts';
 import { ensureBenchFile, parseSize } from './lib/bench-table.ts';
 import { argValue } from './lib/child-process.ts';
@@ -24,6 +28,11 @@ interface ProbeExports {
   buf_alloc(len: number): number;
   decode(ptr: number, len: number, rowGroup: number, batch: number): number;
   decode_skipping(ptr: number, len: number, batch: number, deleted: number, total: number): number;
+  reader_open(ptr: number, len: number, batch: number): number;
+  reader_next(reader: number): number;
+  reader_array(reader: number): number;
+  reader_schema(reader: number): number;
+  reader_close(reader: number): void;
 }
 
 async function main(): Promise<void> {
@@ -44,6 +53,25 @@ async function main(): Promise<void> {
   const methods: Record<string, () => Promise<number>> = {
     arrowRsSyncReader: async () => probe.decode(inProbe(), bytes.length, -1, DEFAULT_BATCH_SIZE),
     arrowRsSkippingDeletes: async () => probe.decode_skipping(inProbe(), bytes.length, DEFAULT_BATCH_SIZE, 10, 26),
+    arrowRsWithArrow: async () => {
+      const reader = probe.reader_open(inProbe(), bytes.length, DEFAULT_BATCH_SIZE);
+      let rows = 0;
+      try {
+        while (probe.reader_next(reader) === 1) {
+          rows += parseRecordBatch(probe.memory.buffer, probe.reader_array(reader), probe.reader_schema(reader), true).numRows;
+        }
+      } finally {
+        probe.reader_close(reader);
+      }
+      return rows;
+    },
+    readParquetWithArrow: async () => {
+      const table = pw.readParquet(bytes, { batchSize: DEFAULT_BATCH_SIZE });
+      let rows = 0;
+      for (const b of table.recordBatches()) rows += toArrowBatch(b).numRows;
+      table.free();
+      return rows;
+    },
     readParquet: async () => {
       const table = pw.readParquet(bytes, { batchSize: DEFAULT_BATCH_SIZE });
       let rows = 0;
@@ -72,6 +100,27 @@ async function main(): Promise<void> {
       return rows;
     },
   };
+  // The probe's batches must equal parquet-wasm's (first batch, every column, every 97th row).
+  {
+    const reader = probe.reader_open(inProbe(), bytes.length, DEFAULT_BATCH_SIZE);
+    const table = pw.readParquet(bytes, { batchSize: DEFAULT_BATCH_SIZE });
+    try {
+      probe.reader_next(reader);
+      const ours = parseRecordBatch(probe.memory.buffer, probe.reader_array(reader), probe.reader_schema(reader), true);
+      const theirs = toArrowBatch(table.recordBatches()[0]!);
+      if (ours.numRows !== theirs.numRows || ours.numCols !== theirs.numCols) throw new Error('probe batch shape differs');
+      for (let c = 0; c < ours.numCols; c++) {
+        for (let r = 0; r < ours.numRows; r += 97) {
+          const a = String(ours.getChildAt(c)!.get(r));
+          const b = String(theirs.getChildAt(c)!.get(r));
+          if (a !== b) throw new Error(`probe differs at column ${c}, row ${r}: ${a} vs ${b}`);
+        }
+      }
+    } finally {
+      probe.reader_close(reader);
+      table.free();
+    }
+  }
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(methods).map((k) => [k, []]));
   let rows = 0;
   let kept = 0;
@@ -104,7 +153,11 @@ async function main(): Promise<void> {
       arrowRsSkippingDeletes: m('arrowRsSkippingDeletes'),
       readParquet: m('readParquet'),
       parquetWasmStream: m('parquetWasmStream'),
+      arrowRsWithArrow: m('arrowRsWithArrow'),
+      readParquetWithArrow: m('readParquetWithArrow'),
     },
+    arrowRsWithArrowVsReadParquetWithArrow: m('readParquetWithArrow') / m('arrowRsWithArrow'),
+    arrowRsWithArrowVsReadParquet: m('readParquet') / m('arrowRsWithArrow'),
     arrowRsSyncReaderVsReadParquet: m('readParquet') / m('arrowRsSyncReader'),
     skippingDeletesSlowdown: m('arrowRsSkippingDeletes') / m('arrowRsSyncReader'),
     parquetWasmStreamVsReadParquet: m('readParquet') / m('parquetWasmStream'),

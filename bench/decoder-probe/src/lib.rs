@@ -53,3 +53,53 @@ pub extern "C" fn decode_skipping(ptr: *mut u8, len: usize, batch: usize, delete
     let reader = builder.with_row_selection(RowSelection::from(selectors)).build().unwrap();
     reader.map(|b| b.unwrap().num_rows()).sum()
 }
+
+/// A streaming reader over a whole file held in wasm memory, handing each batch out through the
+/// Arrow C data interface (as one struct array, the shape arrow-js-ffi's `parseRecordBatch` reads).
+pub struct Reader {
+    batches: parquet::arrow::arrow_reader::ParquetRecordBatchReader,
+    current: Option<(Box<arrow_data::ffi::FFI_ArrowArray>, Box<arrow_schema::ffi::FFI_ArrowSchema>)>,
+}
+
+/// Opens a reader over the `len` bytes at `ptr` (from `buf_alloc`; the reader takes them).
+#[no_mangle]
+pub extern "C" fn reader_open(ptr: *mut u8, len: usize, batch: usize) -> *mut Reader {
+    let bytes = Bytes::from(unsafe { Vec::from_raw_parts(ptr, len, len) });
+    let batches = ParquetRecordBatchReaderBuilder::try_new(bytes).unwrap().with_batch_size(batch).build().unwrap();
+    Box::into_raw(Box::new(Reader { batches, current: None }))
+}
+
+/// Decodes the next batch (releasing the previous one); 1 when there is one, 0 at the end.
+#[no_mangle]
+pub extern "C" fn reader_next(reader: *mut Reader) -> i32 {
+    use arrow_array::{Array, StructArray};
+    let reader = unsafe { &mut *reader };
+    reader.current = None;
+    match reader.batches.next() {
+        None => 0,
+        Some(batch) => {
+            let data = StructArray::from(batch.unwrap()).into_data();
+            let schema = arrow_schema::ffi::FFI_ArrowSchema::try_from(data.data_type()).unwrap();
+            reader.current = Some((Box::new(arrow_data::ffi::FFI_ArrowArray::new(&data)), Box::new(schema)));
+            1
+        }
+    }
+}
+
+/// Address of the current batch's `ArrowArray`.
+#[no_mangle]
+pub extern "C" fn reader_array(reader: *mut Reader) -> *const arrow_data::ffi::FFI_ArrowArray {
+    unsafe { &*reader }.current.as_ref().map_or(std::ptr::null(), |c| &*c.0 as *const _)
+}
+
+/// Address of the current batch's `ArrowSchema`.
+#[no_mangle]
+pub extern "C" fn reader_schema(reader: *mut Reader) -> *const arrow_schema::ffi::FFI_ArrowSchema {
+    unsafe { &*reader }.current.as_ref().map_or(std::ptr::null(), |c| &*c.1 as *const _)
+}
+
+/// Frees the reader, its current batch and the file bytes.
+#[no_mangle]
+pub extern "C" fn reader_close(reader: *mut Reader) {
+    drop(unsafe { Box::from_raw(reader) });
+}
