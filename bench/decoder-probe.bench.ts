@@ -20,6 +20,7 @@ import { toArrowBatch } from '../src/read/parquet-wasm.ts';
 import { DEFAULT_BATCH_SIZE } from '../src/scan/scan-options.ts';
 import { ensureBenchFile, parseSize } from './lib/bench-table.ts';
 import { argValue } from './lib/child-process.ts';
+import { parquetWasmStreamRows, readParquetRows } from './lib/parquet-wasm-baselines.ts';
 
 const PROBE = new URL('./decoder-probe/target/wasm32-unknown-unknown/release/decoder_probe.wasm', import.meta.url);
 
@@ -65,40 +66,9 @@ async function main(): Promise<void> {
       }
       return rows;
     },
-    readParquetWithArrow: async () => {
-      const table = pw.readParquet(bytes, { batchSize: DEFAULT_BATCH_SIZE });
-      let rows = 0;
-      for (const b of table.recordBatches()) rows += toArrowBatch(b).numRows;
-      table.free();
-      return rows;
-    },
-    readParquet: async () => {
-      const table = pw.readParquet(bytes, { batchSize: DEFAULT_BATCH_SIZE });
-      let rows = 0;
-      for (const b of table.recordBatches()) {
-        rows += b.numRows;
-        b.free();
-      }
-      table.free();
-      return rows;
-    },
-    parquetWasmStream: async () => {
-      const blob = { size: bytes.byteLength, slice: (s = 0, e = bytes.byteLength) => ({ arrayBuffer: async () => bytes.slice(s, e).buffer }) };
-      const file = await pw.ParquetFile.fromFile(blob as unknown as Blob);
-      let rows = 0;
-      try {
-        for (let k = 0; k < file.metadata().numRowGroups(); k++) {
-          const reader = (await file.stream({ rowGroups: [k], batchSize: DEFAULT_BATCH_SIZE, concurrency: 1 })).getReader();
-          for (let r = await reader.read(); !r.done; r = await reader.read()) {
-            rows += (r.value as pw.RecordBatch).numRows;
-            (r.value as pw.RecordBatch).free();
-          }
-        }
-      } finally {
-        file.free();
-      }
-      return rows;
-    },
+    readParquetWithArrow: async () => readParquetRows(bytes, true),
+    readParquet: async () => readParquetRows(bytes, false),
+    parquetWasmStream: () => parquetWasmStreamRows(bytes),
   };
   // The probe's batches must equal parquet-wasm's (first batch, every column, every 97th row).
   {

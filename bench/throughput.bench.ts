@@ -8,14 +8,13 @@
  * The last printed line is one JSON object.
  */
 import { readFile, stat } from 'node:fs/promises';
-import * as pw from 'parquet-wasm';
 import { LocalFileIO } from '../src/io/local-file-io.ts';
 import { scanTasks } from '../src/scan/scan-tasks.ts';
 import { DEFAULT_BATCH_SIZE } from '../src/scan/scan-options.ts';
-import { toArrowBatch } from '../src/read/parquet-wasm.ts';
 import type { FileScanTask } from '../src/scan/file-scan-task.ts';
 import { BENCH_SCHEMA, ensureBenchFile, parseSize } from './lib/bench-table.ts';
 import { passThroughProjection } from './lib/pass-through-projection.ts';
+import { parquetWasmStreamRows, readParquetRows } from './lib/parquet-wasm-baselines.ts';
 import { argValue, runChild } from './lib/child-process.ts';
 import { loadavg } from 'node:os';
 
@@ -43,40 +42,16 @@ async function scanOnce(task: FileScanTask, decodeRows?: number): Promise<[numbe
   return [rows, (performance.now() - t) / 1000];
 }
 
-/** parquet-wasm `readParquet` on bytes already in memory; optionally also converting to apache-arrow. */
+/** parquet-wasm `readParquet` on bytes already in memory (optionally converting), timed from `started`. */
 function readParquetOnce(bytes: Uint8Array, convert: boolean, started = performance.now()): [number, number] {
-  const t = started;
-  const table = pw.readParquet(bytes, { batchSize: DEFAULT_BATCH_SIZE });
-  let rows = 0;
-  if (convert) {
-    for (const b of table.recordBatches()) rows += toArrowBatch(b).numRows;
-  } else {
-    for (const b of table.recordBatches()) {
-      rows += b.numRows;
-      b.free();
-    }
-  }
-  table.free();
-  return [rows, (performance.now() - t) / 1000];
+  const rows = readParquetRows(bytes, convert);
+  return [rows, (performance.now() - started) / 1000];
 }
 
-/** parquet-wasm's streaming reader on bytes in memory: one `stream()` per row group, batches freed unconverted. */
+/** parquet-wasm's streaming reader on bytes in memory, timed. */
 async function parquetWasmStreamOnce(bytes: Uint8Array): Promise<[number, number]> {
   const t = performance.now();
-  const blob = { size: bytes.byteLength, slice: (s = 0, e = bytes.byteLength) => ({ arrayBuffer: async () => bytes.slice(s, e).buffer }) };
-  const file = await pw.ParquetFile.fromFile(blob as unknown as Blob);
-  let rows = 0;
-  try {
-    for (let k = 0; k < file.metadata().numRowGroups(); k++) {
-      const reader = (await file.stream({ rowGroups: [k], batchSize: DEFAULT_BATCH_SIZE, concurrency: 1 })).getReader();
-      for (let r = await reader.read(); !r.done; r = await reader.read()) {
-        rows += (r.value as pw.RecordBatch).numRows;
-        (r.value as pw.RecordBatch).free();
-      }
-    }
-  } finally {
-    file.free();
-  }
+  const rows = await parquetWasmStreamRows(bytes);
   return [rows, (performance.now() - t) / 1000];
 }
 
