@@ -57,6 +57,18 @@ export function orB(left: BoundExpression, right: BoundExpression): BoundExpress
   return { op: 'or', left, right };
 }
 
+/** `expr` with every predicate replaced by `replace(predicate)`, constants folded through `and`/`or`. */
+export function mapPredicates(expr: BoundExpression, replace: (p: BoundPredicate) => BoundExpression): BoundExpression {
+  switch (expr.op) {
+    case 'true':
+    case 'false':
+      return expr;
+    case 'and': return andB(mapPredicates(expr.left, replace), mapPredicates(expr.right, replace));
+    case 'or': return orB(mapPredicates(expr.left, replace), mapPredicates(expr.right, replace));
+    default: return replace(expr);
+  }
+}
+
 const NEGATE: Record<string, string> = {
   eq: 'notEq', notEq: 'eq', lt: 'gtEq', gtEq: 'lt', gt: 'ltEq', ltEq: 'gt', in: 'notIn', notIn: 'in',
   isNull: 'notNull', notNull: 'isNull', isNaN: 'notNaN', notNaN: 'isNaN', startsWith: 'notStartsWith',

@@ -4,7 +4,7 @@
  * matching rows → residual `true`).
  */
 import type { PartitionField, PartitionSpec } from '../spec/partition-spec.ts';
-import { andB, FALSE, orB, TRUE, type BoundExpression, type BoundPredicate, type BoundRef } from './bind.ts';
+import { andB, FALSE, mapPredicates, orB, TRUE, type BoundExpression, type BoundPredicate, type BoundRef } from './bind.ts';
 import { applyTransform, canApply, parseTransform, resultType, type Transform } from './transforms.ts';
 import { codePointLength, compareValues, truncateCodePoints, type Value } from './types.ts';
 
@@ -144,17 +144,7 @@ export type ProjectionKind = 'inclusive' | 'strict';
  * @param kind `inclusive` (for pruning) or `strict` (for residuals).
  */
 export function projectExpression(expr: BoundExpression, spec: PartitionSpec, kind: ProjectionKind): BoundExpression {
-  const go = (e: BoundExpression): BoundExpression => {
-    switch (e.op) {
-      case 'true':
-      case 'false':
-        return e;
-      case 'and': return andB(go(e.left), go(e.right));
-      case 'or': return orB(go(e.left), go(e.right));
-      default: return projectPredicate(e, spec, kind);
-    }
-  };
-  return go(expr);
+  return mapPredicates(expr, (p) => projectPredicate(p, spec, kind));
 }
 
 /** Projects one predicate onto every partition field of its column (AND for inclusive, OR for strict). */

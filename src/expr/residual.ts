@@ -5,7 +5,7 @@
  */
 import type { PartitionSpec } from '../spec/partition-spec.ts';
 import type { ContentFile } from '../scan/file-scan-task.ts';
-import { andB, FALSE, orB, TRUE, type BoundExpression, type BoundPredicate } from './bind.ts';
+import { FALSE, mapPredicates, TRUE, type BoundExpression, type BoundPredicate } from './bind.ts';
 import { evaluatePartition } from './metrics-evaluator.ts';
 import { projectPredicate } from './project.ts';
 
@@ -37,22 +37,11 @@ export function residualEvaluator(filter: BoundExpression, spec: PartitionSpec):
     }
     return pr;
   };
-  return (file) => {
-    const go = (e: BoundExpression): BoundExpression => {
-      switch (e.op) {
-        case 'true':
-        case 'false':
-          return e;
-        case 'and': return andB(go(e.left), go(e.right));
-        case 'or': return orB(go(e.left), go(e.right));
-        default: {
-          const { strict, inclusive } = projectionsOf(e);
-          if (strict.op !== 'false' && evaluatePartition(strict, file, false)) return TRUE;
-          if (inclusive.op !== 'true' && !evaluatePartition(inclusive, file, true)) return FALSE;
-          return e;
-        }
-      }
-    };
-    return go(filter);
-  };
+  return (file) =>
+    mapPredicates(filter, (p) => {
+      const { strict, inclusive } = projectionsOf(p);
+      if (strict.op !== 'false' && evaluatePartition(strict, file, false)) return TRUE;
+      if (inclusive.op !== 'true' && !evaluatePartition(inclusive, file, true)) return FALSE;
+      return p;
+    });
 }

@@ -27,29 +27,23 @@ import { zodIssuePath } from './zod-issue-path.ts';
 
 const MetadataLogEntryWire = z.object({ 'timestamp-ms': z.number().int(), 'metadata-file': z.string() });
 
+/** Fields that format v2 made required, and v3 keeps required. */
+const REQUIRED_FROM_V2 = [
+  'table-uuid',
+  'last-sequence-number',
+  'schemas',
+  'current-schema-id',
+  'partition-specs',
+  'default-spec-id',
+  'last-partition-id',
+] as const;
 /** Fields required by each format version beyond the shared ones (spec "Table Metadata Fields"). */
 const REQUIRED_BY_VERSION: Record<number, readonly string[]> = {
   1: [],
-  2: [
-    'table-uuid',
-    'last-sequence-number',
-    'schemas',
-    'current-schema-id',
-    'partition-specs',
-    'default-spec-id',
-    'last-partition-id',
-  ],
-  3: [
-    'table-uuid',
-    'last-sequence-number',
-    'schemas',
-    'current-schema-id',
-    'partition-specs',
-    'default-spec-id',
-    'last-partition-id',
-    // 'next-row-id' is required by the v3 spec, but metadata-only v3 files in the wild omit it
-    // (duckdb-iceberg's timestamptz_ns); row lineage then starts at 0.
-  ],
+  2: REQUIRED_FROM_V2,
+  // 'next-row-id' is required by the v3 spec, but metadata-only v3 files in the wild omit it
+  // (duckdb-iceberg's timestamptz_ns); row lineage then starts at 0.
+  3: REQUIRED_FROM_V2,
 };
 
 /** The zod schema of a table metadata file, any format version (per-version rules refine it). */
