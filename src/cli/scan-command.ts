@@ -3,7 +3,6 @@
  * a time (stdout backpressure reaches the reader), with a progress line on a terminal's stderr
  * and `--stats` as one JSON object on stderr at the end.
  */
-import type { Schema as ArrowSchema } from 'apache-arrow';
 import { lastValueFrom, reduce } from 'rxjs';
 import { isIcebergScanError } from '../errors.ts';
 import type { ScanStats } from '../scan/scan-stats.ts';

@@ -3,7 +3,7 @@
  * `AsyncBuffer` whose slices are ranged reads through the scan's `FileIO`.
  */
 import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
-import { IcebergScanError, asScanError, isIcebergScanError } from '../errors.ts';
+import { IcebergScanError, isIcebergScanError } from '../errors.ts';
 import type { FileIO, InputFile } from '../io/input-file.ts';
 import { readParquetTail, type ParquetTail } from '../read/parquet-footer.ts';
 import type { DeleteFile } from '../scan/file-scan-task.ts';
@@ -69,10 +69,6 @@ export function tailBackedBuffer(file: InputFile, tail: ParquetTail, signal: Abo
   };
 }
 
-/** Maps a hyparquet failure while decoding rows to `data_invalid` (I/O errors keep their code). */
-export function decodeError(error: unknown, path: string): IcebergScanError {
-  return isIcebergScanError(error) ? error : asScanError(error, 'data_invalid', path);
-}
 
 /** A top-level column of the delete file located by field id (falling back to its name). */
 export interface DeleteColumn {

@@ -4,10 +4,10 @@
  */
 import { parquetReadObjects, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { IcebergScanError } from '../errors.ts';
+import { IcebergScanError, asScanError } from '../errors.ts';
 import type { FileIO } from '../io/input-file.ts';
 import type { DeleteFile } from '../scan/file-scan-task.ts';
-import { decodeError, findDeleteColumn, openDeleteFile, type DeleteColumn } from './delete-file-buffer.ts';
+import { findDeleteColumn, openDeleteFile, type DeleteColumn } from './delete-file-buffer.ts';
 import { RAW_PARSERS, isParquetDecimal, joinKey, parquetKeyOf, type KeyPart } from './equality-key.ts';
 
 /** The delete rows of one equality delete file, as a set of keys over `fieldIds`. */
@@ -59,7 +59,7 @@ export async function readEqualityDeleteFile(io: FileIO, deleteFile: DeleteFile,
       parsers: RAW_PARSERS,
     });
   } catch (error) {
-    throw decodeError(error, path);
+    throw asScanError(error, 'data_invalid', path);
   }
   const keys = new Set<string>();
   const parts: KeyPart[] = new Array(columns.length);

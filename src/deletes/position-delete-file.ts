@@ -10,13 +10,13 @@
 import type { RecordBatch } from 'apache-arrow';
 import { parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { IcebergScanError, abortedError, asScanError, isIcebergScanError } from '../errors.ts';
+import { IcebergScanError, abortedError, asScanError } from '../errors.ts';
 import type { FileIO, InputFile } from '../io/input-file.ts';
 import { MemoryBlob } from '../read/memory-blob.ts';
 import { freeWasmBatch, openWasmParquetFile, streamRowGroup, toArrowBatch, type WasmParquetFile } from '../read/parquet-wasm.ts';
 import { columnChunkRanges } from '../read/row-group-plan.ts';
 import type { DeleteFile } from '../scan/file-scan-task.ts';
-import { decodeError, findDeleteColumn, readDeleteFileTail, tailBackedBuffer } from './delete-file-buffer.ts';
+import { findDeleteColumn, readDeleteFileTail, tailBackedBuffer } from './delete-file-buffer.ts';
 import { PositionCollector, type NullFilePathPolicy } from './position-collector.ts';
 import type { PositionSet } from './position-set.ts';
 
@@ -137,7 +137,7 @@ async function decodeWithHyparquet(
         },
       });
     } catch (error) {
-      throw decodeError(error, path);
+      throw asScanError(error, 'data_invalid', path);
     }
     collector.addValues(singlePath ?? paths, positions, rowStart);
     rowStart += rows;
@@ -169,7 +169,7 @@ async function decodeRowGroup(
       onBatch(batch);
     }
   } catch (error) {
-    throw isIcebergScanError(error) ? error : asScanError(error, 'data_invalid', path);
+    throw asScanError(error, 'data_invalid', path);
   } finally {
     blob.setChunks([]);
   }

@@ -76,15 +76,8 @@ export function takeData<T extends DataType>(data: Data<T>, indices: Int32Array,
   switch (type.typeId) {
     case Type.Null:
       return makeData({ type, length: n, nullCount: n } as never) as Data<T>;
-    case Type.Bool: {
-      const out = new Uint8Array(Math.ceil(n / 8));
-      const bits = data.values as Uint8Array;
-      for (let j = 0; j < n; j++) {
-        const b = data.offset + indices[j]!;
-        if (bits[b >> 3]! & (1 << (b & 7))) out[j >> 3] = out[j >> 3]! | (1 << (j & 7));
-      }
-      return makeData({ ...base, data: out } as never) as Data<T>;
-    }
+    case Type.Bool:
+      return makeData({ ...base, data: gatherBits(data.values as Uint8Array, data.offset, indices) } as never) as Data<T>;
     case Type.Int: case Type.Float: case Type.Decimal: case Type.Date: case Type.Time: case Type.Timestamp:
     case Type.Interval: case Type.Duration: case Type.FixedSizeBinary: {
       const values = data.values as unknown as ArrayBufferView & { BYTES_PER_ELEMENT: number };
@@ -167,13 +160,7 @@ function takeVariable(data: Data, n: number, runs: KeptRuns, base: object): Data
     const len = lengths[r]!;
     const from = offs[i]!;
     const to = offs[i + len]!;
-    if (to - from >= BYTE_RUN_COPY_MIN) out.set(values.subarray(from, to), o);
-    else {
-      let k = from;
-      let d = o;
-      for (; k + 4 <= to; k += 4, d += 4) outView.setUint32(d, inView.getUint32(k, true), true);
-      for (; k < to; k++, d++) out[d] = values[k]!;
-    }
+    copyBytes(values, inView, from, to, out, outView, o);
     const shift = o - from;
     for (let k = 1; k <= len; k++) outOffsets[j + k] = offs[i + k]! + shift;
     o += to - from;
@@ -249,11 +236,15 @@ function copySmall(src: Uint8Array, srcView: DataView, from: number, to: number,
 /** The validity bitmap of the kept rows, or undefined when the column has no nulls. */
 function takeValidity(data: Data, indices: Int32Array): Uint8Array | undefined {
   if (data.nullCount === 0 || data.nullBitmap === undefined || data.nullBitmap.length === 0) return undefined;
-  const bits = data.nullBitmap;
+  return gatherBits(data.nullBitmap, data.offset, indices);
+}
+
+/** The bits at `offset + indices[j]` of an LSB-first bitmap, packed into a new bitmap. */
+function gatherBits(bits: Uint8Array, offset: number, indices: Int32Array): Uint8Array {
   const n = indices.length;
   const out = new Uint8Array(Math.ceil(n / 8));
   for (let j = 0; j < n; j++) {
-    const b = data.offset + indices[j]!;
+    const b = offset + indices[j]!;
     if (bits[b >> 3]! & (1 << (b & 7))) out[j >> 3] = out[j >> 3]! | (1 << (j & 7));
   }
   return out;

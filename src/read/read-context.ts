@@ -2,8 +2,10 @@
  * What the per-file reader gets from the pipeline: the stage context plus batch size, row-group
  * pruning and a pacer through which the consumer's demand throttles reading.
  */
-import { abortedError } from '../errors.ts';
+import { Observable, type Subscriber } from 'rxjs';
+import { abortedError, asFileReadError } from '../errors.ts';
 import type { FileStageContext, RowGroupFilter } from '../scan/file-stage.ts';
+import type { FileBatch } from './file-batch.ts';
 
 /**
  * Demand signal from downstream. Readers call it before every row-group fetch and every decoded
@@ -70,4 +72,36 @@ export function combinePacers(...pacers: Array<Pacer | undefined>): Pacer | unde
       for (let w: Promise<void> | undefined = wait; w !== undefined; w = first()) await w;
     })();
   };
+}
+
+/**
+ * The cold Observable shape every per-file reader shares: `read` runs on subscription with a
+ * signal that aborts when the scan's signal does or the subscriber leaves; it completes the
+ * stream when it resolves, and its failure reaches the subscriber as a file read error naming
+ * `path`. `teardown` runs on unsubscribe, after the abort.
+ */
+export function fileReadObservable(
+  ctx: ReadDataFileContext,
+  path: string,
+  format: string,
+  read: (signal: AbortSignal, subscriber: Subscriber<FileBatch>) => Promise<void>,
+  teardown?: () => void,
+): Observable<FileBatch> {
+  return new Observable<FileBatch>((subscriber) => {
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort();
+    if (ctx.signal.aborted) controller.abort();
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
+    read(controller.signal, subscriber).then(
+      () => subscriber.complete(),
+      (error: unknown) => {
+        if (!subscriber.closed) subscriber.error(asFileReadError(error, path, format));
+      },
+    );
+    return () => {
+      ctx.signal.removeEventListener('abort', onAbort);
+      controller.abort();
+      teardown?.();
+    };
+  });
 }

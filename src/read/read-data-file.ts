@@ -3,10 +3,10 @@
  * `FileBatch`es, one row group at a time. All I/O happens in JS; parquet-wasm only decodes bytes
  * already in memory.
  */
-import { Observable, type Subscriber } from 'rxjs';
+import type { Observable, Subscriber } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import type { FileMetaData } from 'hyparquet';
-import { IcebergScanError, asFileReadError } from '../errors.ts';
+import { IcebergScanError } from '../errors.ts';
 import type { ByteRange } from '../io/coalesce.ts';
 import type { InputFile } from '../io/input-file.ts';
 import type { FileScanTask } from '../scan/file-scan-task.ts';
@@ -15,7 +15,7 @@ import { readAvroDataFile } from './avro/read-avro-data-file.ts';
 import { validateColumnPaths } from './column-paths.ts';
 import { MemoryBlob, type ByteRegion } from './memory-blob.ts';
 import { readParquetTail, type ParquetTail } from './parquet-footer.ts';
-import { awaitPace, type ReadDataFileContext } from './read-context.ts';
+import { awaitPace, fileReadObservable, type ReadDataFileContext } from './read-context.ts';
 import { decodeRowGroupIsolated, forgetIsolatedFile } from './worker/decode-isolated.ts';
 import { rowGroupFirstRows, selectRowGroups } from './row-group-plan.ts';
 import { DEFAULT_DECODE_ROWS, planRowGroupSlices, type RowGroupSlice } from './row-group-slices.ts';
@@ -51,25 +51,14 @@ interface ReadState {
  */
 export function readDataFile(task: FileScanTask, ctx: ReadDataFileContext): Observable<FileBatch> {
   if (task.dataFile.format === 'avro') return readAvroDataFile(task, ctx);
-  return new Observable<FileBatch>((subscriber) => {
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort();
-    if (ctx.signal.aborted) controller.abort();
-    else ctx.signal.addEventListener('abort', onAbort, { once: true });
-    const state: ReadState = { reader: undefined };
-    const path = task.dataFile.path;
-    readFile(task, ctx, controller.signal, subscriber, state).then(
-      () => subscriber.complete(),
-      (error: unknown) => {
-        if (!subscriber.closed) subscriber.error(asFileReadError(error, path, 'Parquet'));
-      },
-    );
-    return () => {
-      ctx.signal.removeEventListener('abort', onAbort);
-      controller.abort();
-      void state.reader?.cancel().catch(() => undefined);
-    };
-  });
+  const state: ReadState = { reader: undefined };
+  return fileReadObservable(
+    ctx,
+    task.dataFile.path,
+    'Parquet',
+    (signal, subscriber) => readFile(task, ctx, signal, subscriber, state),
+    () => void state.reader?.cancel().catch(() => undefined),
+  );
 }
 
 async function readFile(

@@ -59,6 +59,8 @@ export function scanTasksIterable(tasks: ScanTaskSource, options: ScanTasksOptio
 
 function buildScan(tasks: ScanTaskSource, options: ResolvedScanTasksOptions, demand: Pacer | undefined): Observable<RecordBatch> {
   const { signal, limit, concurrency } = options;
+  // Helper columns (e.g. equality-delete keys) sit after the output columns and are dropped.
+  const outputIndexes = range(options.projection.outputColumns);
   return new Observable<RecordBatch>((subscriber) => {
     if (signal?.aborted) {
       subscriber.error(abortedError());
@@ -84,11 +86,10 @@ function buildScan(tasks: ScanTaskSource, options: ResolvedScanTasksOptions, dem
         rowGroupFilter: options.rowGroupFilter,
         pace: combinePacers(pace, demand),
       };
-      const keep = options.projection.outputColumns;
       return (options.readFile ?? readDataFile)(task, ctx).pipe(
         options.deletes ? options.deletes(task, ctx) : identity,
         options.filter ? options.filter(task, ctx) : identity,
-        map((fb) => (fb.batch.numCols > keep ? fb.batch.selectAt(range(keep)) : fb.batch)),
+        map((fb) => (fb.batch.numCols > outputIndexes.length ? fb.batch.selectAt(outputIndexes) : fb.batch)),
         filter((batch) => batch.numRows > 0),
       );
     };

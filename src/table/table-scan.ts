@@ -2,7 +2,7 @@
  * `TableScan`: one described scan of a table — planning (`planFiles`), Arrow record batches as an
  * Observable or an AsyncIterable, a whole `apache-arrow` Table, or a row count — with its stats.
  */
-import { Observable, concatAll, concatMap, defer, lastValueFrom, map, reduce, toArray } from 'rxjs';
+import { Observable, concatAll, concatMap, defer, from, lastValueFrom, map, of, reduce, toArray } from 'rxjs';
 import { Schema as ArrowSchema, Table as ArrowTable, type RecordBatch } from 'apache-arrow';
 import { IcebergScanError } from '../errors.ts';
 import { createProjectionPlanner } from '../projection/create-projection-planner.ts';
@@ -117,13 +117,20 @@ export class TableScan {
    * filter applies to any of them; otherwise scans and counts.
    */
   async count(): Promise<number> {
-    const tasks = await lastValueFrom(this.planFiles().pipe(toArray()));
-    const exactPlan = this.options.filter === undefined || this.bindFilter().residualFor !== undefined;
-    if (exactPlan && tasks.every((t) => t.deletes.length === 0 && t.residual === undefined)) {
-      const rows = tasks.reduce((n, t) => n + t.dataFile.recordCount, 0);
-      return this.options.limit !== undefined ? Math.min(rows, this.options.limit) : rows;
-    }
-    return lastValueFrom(this.batches().pipe(reduce((n, b) => n + b.numRows, 0)));
+    // One planning pass: the planned tasks either answer alone or are scanned as they are.
+    const counted = withAbort(this.options.signal, (signal) =>
+      defer(async () => {
+        const { tasks, options, bound } = await this.prepare(signal);
+        const planned = await lastValueFrom(tasks.pipe(toArray()));
+        const exactPlan = this.options.filter === undefined || bound.residualFor !== undefined;
+        if (exactPlan && planned.every((t) => t.deletes.length === 0 && t.residual === undefined)) {
+          const rows = planned.reduce((n, t) => n + t.dataFile.recordCount, 0);
+          return of(this.options.limit !== undefined ? Math.min(rows, this.options.limit) : rows);
+        }
+        return scanTasks(from(planned), options).pipe(reduce((n, b) => n + b.numRows, 0));
+      }).pipe(concatAll()),
+    );
+    return lastValueFrom(counted);
   }
 
   private bindFilter(): BoundFilterPlan {
@@ -214,7 +221,7 @@ export class TableScan {
       ...(bound.stage !== undefined ? { filter: bound.stage } : {}),
       ...(bound.rowGroupFilter !== undefined ? { rowGroupFilter: bound.rowGroupFilter } : {}),
     };
-    return { tasks, options };
+    return { tasks, options, bound };
   }
 }
 

@@ -3,7 +3,7 @@
  * entry point of scans.
  */
 import type { TableFileIO } from '../io/table-file-io.ts';
-import { NAME_MAPPING_PROPERTY, parseNameMapping, type NameMapping } from '../spec/name-mapping.ts';
+import { nameMappingFromProperties, type NameMapping } from '../spec/name-mapping.ts';
 import type { PartitionSpec } from '../spec/partition-spec.ts';
 import type { Schema } from '../spec/schema.ts';
 import type { Snapshot } from '../spec/snapshot.ts';
@@ -62,8 +62,7 @@ export class Table {
 
   /** The default name mapping (`schema.name-mapping.default`), when the table has one. */
   nameMapping(): NameMapping | undefined {
-    const text = this.metadata.properties[NAME_MAPPING_PROPERTY];
-    return text === undefined ? undefined : parseNameMapping(text);
+    return nameMappingFromProperties(this.metadata.properties);
   }
 
   /**

@@ -3,7 +3,6 @@
  * then one block at a time (a block's bytes are fetched only when the block is read; blocks
  * before a split are skipped by their headers).
  */
-import avro from 'avsc';
 import { IcebergScanError } from '../../errors.ts';
 import type { InputFile } from '../../io/input-file.ts';
 import { avroHeaderType } from '../../spec/avro-file.ts';

@@ -2,13 +2,13 @@
  * The per-file reader of Avro data files: one Avro object container file (or byte split) → a cold,
  * cancellable Observable of `FileBatch`es, through the same projection as Parquet files.
  */
-import { Observable, type Subscriber } from 'rxjs';
+import type { Observable, Subscriber } from 'rxjs';
 import avro from 'avsc';
 import type { RecordBatch } from 'apache-arrow';
-import { IcebergScanError, asFileReadError } from '../../errors.ts';
+import { IcebergScanError } from '../../errors.ts';
 import type { FileScanTask } from '../../scan/file-scan-task.ts';
 import type { FileBatch } from '../file-batch.ts';
-import { awaitPace, type ReadDataFileContext } from '../read-context.ts';
+import { awaitPace, fileReadObservable, type ReadDataFileContext } from '../read-context.ts';
 import { blockDecompressor } from './avro-codecs.ts';
 import { recordBatchOf } from './avro-columns.ts';
 import { AvroByteSource, avroBlocks, readAvroHeader } from './avro-container.ts';
@@ -49,23 +49,7 @@ function avscType(schema: unknown): avro.Type {
  * @returns The file's batches, never empty ones.
  */
 export function readAvroDataFile(task: FileScanTask, ctx: ReadDataFileContext): Observable<FileBatch> {
-  return new Observable<FileBatch>((subscriber) => {
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort();
-    if (ctx.signal.aborted) controller.abort();
-    else ctx.signal.addEventListener('abort', onAbort, { once: true });
-    const path = task.dataFile.path;
-    readFile(task, ctx, controller.signal, subscriber).then(
-      () => subscriber.complete(),
-      (error: unknown) => {
-        if (!subscriber.closed) subscriber.error(asFileReadError(error, path, 'Avro'));
-      },
-    );
-    return () => {
-      ctx.signal.removeEventListener('abort', onAbort);
-      controller.abort();
-    };
-  });
+  return fileReadObservable(ctx, task.dataFile.path, 'Avro', (signal, subscriber) => readFile(task, ctx, signal, subscriber));
 }
 
 async function readFile(task: FileScanTask, ctx: ReadDataFileContext, signal: AbortSignal, subscriber: Subscriber<FileBatch>): Promise<void> {
