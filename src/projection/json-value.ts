@@ -4,6 +4,7 @@
  */
 import { IcebergScanError } from '../errors.ts';
 import { decimalOf, fixedLengthOf } from '../spec/schema.ts';
+import { LiteralError, parseDecimalText } from '../expr/literals.ts';
 
 /** Raw storage value: number (int32/float/date/bool as 0|1), bigint (64-bit units, decimal unscaled), bytes, or string. */
 export type StorageValue = number | bigint | Uint8Array | string;
@@ -58,19 +59,12 @@ function parseTimestamp(text: string, nanos: boolean, type: string): bigint {
 function parseDecimal(value: unknown, scale: number, type: string): bigint {
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string') throw bad(type, value);
-  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
-  if (!m || (m[2] === '' && (m[3] ?? '') === '')) throw bad(type, value);
-  let digits = m[2] + (m[3] ?? '');
-  // shift the digits to the target scale; dropping non-zero digits would change the value
-  const shift = -(m[3] ?? '').length + Number(m[4] ?? 0) + scale;
-  if (shift >= 0) digits += '0'.repeat(shift);
-  else {
-    const cut = digits.slice(digits.length + shift);
-    if (/[1-9]/.test(cut)) throw bad(type, value);
-    digits = digits.slice(0, digits.length + shift);
+  try {
+    return parseDecimalText(text, scale);
+  } catch (error) {
+    if (error instanceof LiteralError) throw bad(type, value);
+    throw error;
   }
-  const unscaled = BigInt(digits || '0');
-  return m[1] === '-' ? -unscaled : unscaled;
 }
 
 function hexBytes(value: unknown, type: string): Uint8Array {

@@ -3,7 +3,7 @@
  * `FileBatch`es, one row group at a time. All I/O happens in JS; parquet-wasm only decodes bytes
  * already in memory.
  */
-import type { Observable, Subscriber } from 'rxjs';
+import { defer, type Observable, type Subscriber } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import type { FileMetaData } from 'hyparquet';
 import { IcebergScanError } from '../errors.ts';
@@ -51,14 +51,16 @@ interface ReadState {
  */
 export function readDataFile(task: FileScanTask, ctx: ReadDataFileContext): Observable<FileBatch> {
   if (task.dataFile.format === 'avro') return readAvroDataFile(task, ctx);
-  const state: ReadState = { reader: undefined };
-  return fileReadObservable(
-    ctx,
-    task.dataFile.path,
-    'Parquet',
-    (signal, subscriber) => readFile(task, ctx, signal, subscriber, state),
-    () => void state.reader?.cancel().catch(() => undefined),
-  );
+  return defer(() => {
+    const state: ReadState = { reader: undefined }; // one per subscription
+    return fileReadObservable(
+      ctx,
+      task.dataFile.path,
+      'Parquet',
+      (signal, subscriber) => readFile(task, ctx, signal, subscriber, state),
+      () => void state.reader?.cancel().catch(() => undefined),
+    );
+  });
 }
 
 async function readFile(

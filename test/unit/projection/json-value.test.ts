@@ -23,7 +23,7 @@ describe('JSON single values → Arrow storage', () => {
   });
 
   test.each([
-    ['int', 1.5], ['int', 2 ** 31], ['date', '2017/11/16'], ['date', '2022-02-30'], ['timestamp', '2022-13-01T00:00:00'], ['decimal(9, 1)', '1.25'], ['fixed[3]', '0a'], ['uuid', 'nope'], ['boolean', 1],
+    ['int', 1.5], ['int', 2 ** 31], ['date', '2017/11/16'], ['date', '2022-02-30'], ['timestamp', '2022-13-01T00:00:00'], ['decimal(9, 1)', '1.25'], ['decimal(9, 0)', '10e-3'], ['fixed[3]', '0a'], ['uuid', 'nope'], ['boolean', 1],
   ])('invalid %s %j is data_invalid', (type, value) => {
     expect(() => storageValueOf(type, value)).toThrowError(expect.objectContaining({ code: 'data_invalid' }));
   });
