@@ -7,7 +7,7 @@ import { MAX_TABLE_FIELD_ID, METADATA_FIELD_IDS } from '../projection/metadata-c
 import type { IcebergType, NestedField, StructType } from '../spec/schema.ts';
 import { ExpressionWire, isPredicate, type Expression, type LiteralOp, type Predicate, type SetOp, type UnaryOp } from './expression.ts';
 import { convertLiteral, integralBounds, LiteralError, valueToLiteral } from './literals.ts';
-import { compareValues, isFloatKind, primType, type PrimType, type Value } from './types.ts';
+import { dedupe, isFloatKind, primType, type PrimType, type Value } from './types.ts';
 
 /** A resolved column (or partition field) reference. */
 export interface BoundRef {
@@ -264,10 +264,6 @@ function bindOutOfDomain(p: Predicate, ref: BoundRef): BoundExpression | undefin
   }
 }
 
-function dedupe(values: Value[]): Value[] {
-  const sorted = [...values].sort(compareValues);
-  return sorted.filter((v, i) => i === 0 || compareValues(sorted[i - 1], v) !== 0);
-}
 
 /**
  * Binds `expr` to `schema`.

@@ -20,9 +20,6 @@ export interface ColumnFacts {
   readonly upper?: Value;
 }
 
-/** Facts that prove nothing (a column without statistics). */
-export const UNKNOWN_FACTS: ColumnFacts = { mayBeNull: true, mayBeNaN: true, mayBeValue: true };
-
 /** Drops bounds that cannot be trusted (NaN, or lower above upper). */
 export function saneFacts(f: ColumnFacts): ColumnFacts {
   const bad = (v: Value | undefined): boolean => typeof v === 'number' && v !== v;

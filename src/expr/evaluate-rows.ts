@@ -7,7 +7,7 @@ import { IcebergScanError } from '../errors.ts';
 import type { BoundExpression, BoundPredicate, BoundRef } from './bind.ts';
 import { testValue } from './test-value.ts';
 import { utf8Predicate } from './evaluate-utf8.ts';
-import type { PrimType, Value } from './types.ts';
+import { floorDiv, type PrimType, type Value } from './types.ts';
 
 /** Arrow field metadata keys that carry an Iceberg / Parquet field id. */
 export const FIELD_ID_KEYS = ['PARQUET:field_id', 'iceberg.field_id', 'field_id'] as const;
@@ -64,11 +64,6 @@ function findPath(fields: readonly Field[], ref: BoundRef): number[] | undefined
   };
   return byName(fields, ref.name);
 }
-
-const floorDiv = (a: bigint, b: bigint): bigint => {
-  const q = a / b;
-  return q * b !== a && (a < 0n) !== (b < 0n) ? q - 1n : q;
-};
 
 function timestampScale(unit: TimeUnit, target: PrimType): (raw: bigint) => bigint {
   const perSecond = target.kind.endsWith('_ns') ? 1_000_000_000n : 1_000_000n;
@@ -168,11 +163,6 @@ function columnOf(batch: RecordBatch, ref: BoundRef): Column {
     leaf,
     ...(valid ? { valid } : {}),
   };
-}
-
-/** A getter of canonical values for `ref`'s column in `batch` (null where the value or a parent is null). */
-export function columnGetter(batch: RecordBatch, ref: BoundRef): Getter {
-  return columnOf(batch, ref).get;
 }
 
 const COMPARE = new Set(['eq', 'notEq', 'lt', 'ltEq', 'gt', 'gtEq']);

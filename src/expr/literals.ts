@@ -4,7 +4,7 @@
  */
 import type { Literal } from './expression.ts';
 import { civilFromDays, daysFromCivil } from '../spec/civil-date.ts';
-import { MICROS_PER_DAY, NANOS_PER_DAY, type PrimType, type Value } from './types.ts';
+import { NANOS_PER_DAY, type PrimType, type Value } from './types.ts';
 
 /** Thrown by the converters below; the binder turns it into an `invalid_argument` error with context. */
 export class LiteralError extends Error {}
@@ -279,9 +279,4 @@ export function valueToLiteral(v: Value, type: PrimType): Literal {
     return type.kind === 'decimal' ? { kind: 'number', text: formatDecimal(v, type.scale ?? 0) } : { kind: 'number', text: v.toString() };
   }
   return v;
-}
-
-/** Microseconds or nanoseconds per day for a timestamp kind. */
-export function unitsPerDay(kind: PrimType['kind']): bigint {
-  return kind.endsWith('_ns') ? NANOS_PER_DAY : MICROS_PER_DAY;
 }

@@ -11,7 +11,6 @@ import { projectExpression } from './project.ts';
 import { base64ToBytes, decodeBinaryValue, decodeJsonValue } from './serialized-values.ts';
 import { evaluateRecord } from './test-value.ts';
 import { isFloatKind, type PrimType, type Value } from './types.ts';
-import { parseTransform, resultType, canApply } from './transforms.ts';
 
 function refsOf(e: BoundExpression, into = new Map<number, BoundRef>()): Map<number, BoundRef> {
   if (e.op === 'and' || e.op === 'or') {
@@ -94,10 +93,4 @@ export function partitionMightMatch(filter: BoundExpression, spec: PartitionSpec
 export function evaluatePartition(projected: BoundExpression, file: ContentFile, unknownAs: boolean): boolean {
   const refs = refsOf(projected);
   return evaluateRecord(projected, (id) => partitionValue(file, refs.get(id)!), unknownAs);
-}
-
-/** The partition field types of a spec for a schema (exported for summaries). */
-export function partitionFieldType(transform: string, source: PrimType): PrimType | undefined {
-  const t = parseTransform(transform);
-  return canApply(t, source) ? resultType(t, source) : undefined;
 }

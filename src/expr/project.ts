@@ -6,7 +6,7 @@
 import type { PartitionField, PartitionSpec } from '../spec/partition-spec.ts';
 import { andB, FALSE, mapPredicates, orB, TRUE, type BoundExpression, type BoundPredicate, type BoundRef } from './bind.ts';
 import { applyTransform, canApply, parseTransform, resultType, type Transform } from './transforms.ts';
-import { codePointLength, compareValues, truncateCodePoints, type Value } from './types.ts';
+import { codePointLength, dedupe, truncateCodePoints, type Value } from './types.ts';
 
 /** A partition field resolved against the filter's schema. */
 interface ResolvedField {
@@ -32,10 +32,6 @@ function step(v: Value, by: number): Value {
   return typeof v === 'bigint' ? v + BigInt(by) : (v as number) + by;
 }
 
-function dedupe(values: Value[]): Value[] {
-  const sorted = [...values].sort(compareValues);
-  return sorted.filter((v, i) => i === 0 || compareValues(sorted[i - 1], v) !== 0);
-}
 
 function inValues(ref: BoundRef, op: 'in' | 'notIn', values: Value[]): BoundExpression {
   const vs = dedupe(values);

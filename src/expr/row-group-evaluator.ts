@@ -11,7 +11,7 @@ import { findMappedField, type NameMapping } from '../spec/name-mapping.ts';
 import { isReservedFieldId, type BoundExpression, type BoundRef } from './bind.ts';
 import { mightMatch, saneFacts, type ColumnFacts } from './column-facts.ts';
 import { parseUuidText } from './literals.ts';
-import { isFloatKind, type PrimType, type Value } from './types.ts';
+import { floorDiv, isFloatKind, type PrimType, type Value } from './types.ts';
 
 interface LeafColumn {
   readonly element: SchemaElement;
@@ -46,11 +46,6 @@ export function leavesByFieldId(footer: FileMetaData, nameMapping?: NameMapping)
   leafCache.set(footer, { mapping: nameMapping, leaves: out });
   return out;
 }
-
-const floorDiv = (a: bigint, b: bigint): bigint => {
-  const q = a / b;
-  return q * b !== a && (a < 0n) !== (b < 0n) ? q - 1n : q;
-};
 
 /** [low, high] range (column units) that the true statistic lies in, or undefined if unusable. */
 function statRange(v: MinMaxType, el: SchemaElement, type: PrimType): [Value, Value] | undefined {

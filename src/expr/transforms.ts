@@ -4,7 +4,7 @@
  */
 import { murmur3x86_32 } from './murmur3.ts';
 import { civilFromDays } from '../spec/civil-date.ts';
-import { MICROS_PER_DAY, NANOS_PER_DAY, truncateCodePoints, type PrimType, type Value } from './types.ts';
+import { MICROS_PER_DAY, NANOS_PER_DAY, floorDiv, truncateCodePoints, type PrimType, type Value } from './types.ts';
 
 /** A parsed transform. `unknown` covers transforms this reader does not know (never pruned on). */
 export type Transform =
@@ -62,16 +62,6 @@ export function resultType(t: Transform, source: PrimType): PrimType {
       return source;
   }
 }
-
-/** True for transforms that preserve order (so range predicates project). */
-export function isOrderPreserving(t: Transform): boolean {
-  return t.kind === 'identity' || t.kind === 'truncate' || t.kind === 'year' || t.kind === 'month' || t.kind === 'day' || t.kind === 'hour';
-}
-
-const floorDiv = (a: bigint, b: bigint): bigint => {
-  const q = a / b;
-  return q * b !== a && (a < 0n) !== (b < 0n) ? q - 1n : q;
-};
 
 function longBytes(v: bigint): Uint8Array {
   const out = new Uint8Array(8);

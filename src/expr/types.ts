@@ -110,11 +110,6 @@ export function compareValues(a: Value, b: Value): number {
   return a < bn ? -1 : a > bn ? 1 : 0;
 }
 
-/** True for a NaN number. */
-export function isNaNValue(v: Value | null): boolean {
-  return typeof v === 'number' && v !== v;
-}
-
 /** Number of code points of a string. */
 export function codePointLength(s: string): number {
   let n = 0;
@@ -141,10 +136,14 @@ export function truncateCodePoints(s: string, n: number): string {
 export const MICROS_PER_DAY = 86_400_000_000n;
 export const NANOS_PER_DAY = 86_400_000_000_000n;
 
-/** Renders a canonical value for messages. */
-export function showValue(v: Value | null): string {
-  if (v === null) return 'null';
-  if (v instanceof Uint8Array) return `X'${Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('')}'`;
-  if (typeof v === 'string') return JSON.stringify(v);
-  return String(v);
+/** Integer division rounding toward negative infinity (bigint `/` truncates toward zero). */
+export function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return q * b !== a && (a < 0n) !== (b < 0n) ? q - 1n : q;
+}
+
+/** The distinct values, sorted by {@link compareValues}. */
+export function dedupe(values: Value[]): Value[] {
+  const sorted = [...values].sort(compareValues);
+  return sorted.filter((v, i) => i === 0 || compareValues(sorted[i - 1], v) !== 0);
 }
