@@ -12,7 +12,7 @@ import { parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { IcebergScanError, abortedError, asScanError } from '../errors.ts';
 import type { FileIO, InputFile } from '../io/input-file.ts';
-import { MemoryBlob } from '../read/memory-blob.ts';
+import { MemoryBlob, fetchRegions } from '../read/memory-blob.ts';
 import { freeWasmBatch, openWasmParquetFile, streamRowGroup, toArrowBatch, type WasmParquetFile } from '../read/parquet-wasm.ts';
 import { columnChunkRanges } from '../read/row-group-plan.ts';
 import type { DeleteFile } from '../scan/file-scan-task.ts';
@@ -150,7 +150,7 @@ async function decodeRowGroup(
   columns: string[], signal: AbortSignal, path: string, onBatch: (batch: RecordBatch) => void,
 ): Promise<void> {
   const ranges = columnChunkRanges(metadata, g, columns);
-  const regions = await Promise.all(ranges.map(async (r) => ({ start: r.start, bytes: await file.read(r.start, r.end, signal) })));
+  const regions = await fetchRegions(file, ranges, signal);
   if (signal.aborted) throw abortedError(path);
   blob.setChunks(regions);
   try {

@@ -1,7 +1,10 @@
 /**
  * A Blob-like object for parquet-wasm that serves only bytes already fetched in JS and never
- * rejects: a rejected `arrayBuffer()` inside parquet-wasm is an uncatchable wasm panic and a hang.
+ * rejects: a rejected `arrayBuffer()` inside parquet-wasm is an uncatchable wasm panic and a hang;
+ * and the reads that fill it.
  */
+import type { ByteRange } from '../io/coalesce.ts';
+import type { InputFile } from '../io/input-file.ts';
 
 /** The part of `Blob` parquet-wasm's `ParquetFile.fromFile` uses. */
 export interface BlobLike {
@@ -14,6 +17,11 @@ export interface ByteRegion {
   /** File offset of `bytes[0]`. */
   readonly start: number;
   readonly bytes: Uint8Array;
+}
+
+/** Reads `ranges` of `input` concurrently, each as one region. */
+export function fetchRegions(input: InputFile, ranges: readonly ByteRange[], signal: AbortSignal): Promise<ByteRegion[]> {
+  return Promise.all(ranges.map(async (r) => ({ start: r.start, bytes: await input.read(r.start, r.end, signal) })));
 }
 
 /**

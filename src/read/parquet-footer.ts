@@ -5,6 +5,7 @@
 import { parquetMetadata, type FileMetaData } from 'hyparquet';
 import { IcebergScanError, asScanError, isIcebergScanError } from '../errors.ts';
 import type { InputFile } from '../io/input-file.ts';
+import { chunkRange } from './row-group-plan.ts';
 
 /**
  * Bytes read from the end of a file in the first request: 64 KiB holds the footer of typical data
@@ -123,11 +124,8 @@ function columnDataEnd(metadata: FileMetaData): number {
   let end = 4;
   for (const rg of metadata.row_groups) {
     for (const c of rg.columns) {
-      const m = c.meta_data;
-      if (m === undefined) continue;
-      const dict = m.dictionary_page_offset;
-      const first = dict !== undefined && dict > 0n && dict < m.data_page_offset ? dict : m.data_page_offset;
-      end = Math.max(end, Number(first + m.total_compressed_size));
+      const range = chunkRange(c.meta_data);
+      if (range !== undefined) end = Math.max(end, range.end);
     }
   }
   return end;

@@ -7,13 +7,12 @@ import { defer, type Observable, type Subscriber } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import type { FileMetaData } from 'hyparquet';
 import { IcebergScanError } from '../errors.ts';
-import type { ByteRange } from '../io/coalesce.ts';
 import type { InputFile } from '../io/input-file.ts';
 import type { FileScanTask } from '../scan/file-scan-task.ts';
 import type { FileBatch } from './file-batch.ts';
 import { readAvroDataFile } from './avro/read-avro-data-file.ts';
 import { validateColumnPaths } from './column-paths.ts';
-import { MemoryBlob, type ByteRegion } from './memory-blob.ts';
+import { MemoryBlob, fetchRegions, type ByteRegion } from './memory-blob.ts';
 import { readParquetTail, type ParquetTail } from './parquet-footer.ts';
 import { awaitPace, fileReadObservable, type ReadDataFileContext } from './read-context.ts';
 import { decodeRowGroupIsolated, forgetIsolatedFile } from './worker/decode-isolated.ts';
@@ -327,10 +326,6 @@ async function countOnly(
       emit(undefined, firstRows[k]! + offset, Math.min(ctx.batchSize, n - offset));
     }
   }
-}
-
-async function fetchRegions(input: InputFile, ranges: readonly ByteRange[], signal: AbortSignal): Promise<ByteRegion[]> {
-  return Promise.all(ranges.map(async (r) => ({ start: r.start, bytes: await input.read(r.start, r.end, signal) })));
 }
 
 function checkMisses(blob: MemoryBlob, tail: ParquetTail, path: string): void {

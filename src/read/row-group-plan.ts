@@ -54,13 +54,12 @@ export function rowGroupFirstRows(footer: FileMetaData): number[] {
  * dotted paths) need. A column selects every leaf chunk whose path starts with its path.
  */
 export function columnChunkRanges(footer: FileMetaData, rowGroup: number, columns: readonly string[]): ByteRange[] {
-  const wanted = columns.map((c) => c.split('.'));
+  const wanted = wantedPaths(columns);
   const ranges: ByteRange[] = [];
   for (const chunk of footer.row_groups[rowGroup]!.columns) {
     const meta = chunk.meta_data;
     if (meta === undefined) continue;
-    const leaf = meta.path_in_schema;
-    if (!wanted.some((w) => w.length <= leaf.length && w.every((name, i) => leaf[i] === name))) continue;
+    if (!selectsLeaf(wanted, meta.path_in_schema)) continue;
     const r = chunkRange(meta);
     if (r !== undefined) ranges.push(r);
   }
@@ -72,7 +71,18 @@ export function projectedCompressedBytes(footer: FileMetaData, rowGroup: number,
   return columnChunkRanges(footer, rowGroup, columns).reduce((n, r) => n + (r.end - r.start), 0);
 }
 
-function chunkRange(meta: RowGroup['columns'][number]['meta_data']): ByteRange | undefined {
+/** Projected column paths (top-level names or dotted paths) split for {@link selectsLeaf}. */
+export function wantedPaths(columns: readonly string[]): string[][] {
+  return columns.map((c) => c.split('.'));
+}
+
+/** Whether a leaf column chunk (`path_in_schema`) belongs to one of the `wanted` column paths. */
+export function selectsLeaf(wanted: readonly string[][], leaf: readonly string[]): boolean {
+  return wanted.some((w) => w.length <= leaf.length && w.every((name, i) => leaf[i] === name));
+}
+
+/** Byte range of a column chunk: from its dictionary page (when before the data pages) to its end. */
+export function chunkRange(meta: RowGroup['columns'][number]['meta_data']): ByteRange | undefined {
   if (meta === undefined) return undefined;
   // parquet-wasm reports fileOffset 0 for some writers: plan from the page offsets instead.
   const dict = meta.dictionary_page_offset;

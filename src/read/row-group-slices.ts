@@ -6,7 +6,7 @@
 import { readOffsetIndex, type FileMetaData } from 'hyparquet';
 import { coalesceRanges, type ByteRange } from '../io/coalesce.ts';
 import type { ParquetTail } from './parquet-footer.ts';
-import { columnChunkRanges } from './row-group-plan.ts';
+import { chunkRange, columnChunkRanges, selectsLeaf, wantedPaths } from './row-group-plan.ts';
 
 /**
  * Rows decoded per parquet-wasm call when the file has an offset index: 262144 (256 Ki, two default
@@ -91,14 +91,13 @@ function projectedPages(
   columns: readonly string[],
   rows: number,
 ): ChunkPages[] | undefined {
-  const wanted = columns.map((c) => c.split('.'));
+  const wanted = wantedPaths(columns);
   const out: ChunkPages[] = [];
   const view = new DataView(tail.bytes.buffer, tail.bytes.byteOffset, tail.bytes.byteLength);
   for (const chunk of footer.row_groups[rowGroup]!.columns) {
     const meta = chunk.meta_data;
     if (meta === undefined) return undefined;
-    const leaf = meta.path_in_schema;
-    if (!wanted.some((w) => w.length <= leaf.length && w.every((name, i) => leaf[i] === name))) continue;
+    if (!selectsLeaf(wanted, meta.path_in_schema)) continue;
     const at = chunk.offset_index_offset;
     if (at === undefined || chunk.offset_index_length === undefined) return undefined;
     const offset = Number(at) - tail.start;
@@ -111,8 +110,7 @@ function projectedPages(
     }
     if (locations.length === 0) return undefined;
     const firstPage = Number(locations[0]!.offset);
-    const dict = meta.dictionary_page_offset;
-    const chunkStart = Number(dict !== undefined && dict > 0n && dict < meta.data_page_offset ? dict : meta.data_page_offset);
+    const chunkStart = chunkRange(meta)!.start;
     out.push({
       dictionary: firstPage > chunkStart ? { start: chunkStart, end: firstPage } : undefined,
       pages: locations.map((loc, i) => ({
