@@ -45,7 +45,7 @@ const FIELD_ID_KEY = 'PARQUET:field_id';
  * input's columns; its `firstRowPosition` is the position of its first surviving row.
  *
  * @throws IcebergScanError `not_found` when an equality column is not in the batch (the projection
- *   must add `deleteFieldIds(task)` as helper columns).
+ *   must read the equality field ids as helper columns: `createProjectionPlanner({ extraFieldIds })`).
  */
 export function applyTaskDeletes(deletes: TaskDeletes, input: FileBatch): AppliedDeletes {
   const { batch, firstRowPosition: first } = input;
@@ -71,7 +71,7 @@ function markEquality(eq: EqualityDeleteSet, batch: RecordBatch, mask: Uint8Arra
     if (reader === undefined) {
       throw new IcebergScanError('not_found', `equality delete column ${id} is not in the batch`, {
         path: dataFilePath,
-        expected: `field id ${id} (from ${eq.path}) among the batch columns; the projection must add deleteFieldIds(task) as helper columns`,
+        expected: `field id ${id} (from ${eq.path}) among the batch columns; the projection must read it as a helper column (createProjectionPlanner({ extraFieldIds }))`,
         context: { fieldId: id },
       });
     }

@@ -2,7 +2,6 @@ import * as arrow from 'apache-arrow';
 import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteLoader } from '../../../src/deletes/delete-loader.ts';
-import { deleteFieldIds, equalityFieldIds } from '../../../src/deletes/delete-field-ids.ts';
 import { applyDeletes } from '../../../src/operators/apply-deletes.ts';
 import { CountingFileIO } from '../../../src/io/input-file.ts';
 import { LocalFileIO } from '../../../src/io/local-file-io.ts';
@@ -106,11 +105,5 @@ describe('DeleteLoader and applyDeletes with real delete files', () => {
     const ctx = { io: new LocalFileIO(), signal: ac.signal, stats: createScanStats(), projection: undefined as never };
     const t = taskWith('data-1.parquet', [shared]);
     await expect(lastValueFrom(from([{ task: t, batch: idBatch(0, 1), firstRowPosition: 0 }]).pipe(applyDeletes()(t, ctx)))).rejects.toMatchObject({ code: 'aborted' });
-  });
-
-  it('lists the equality field ids a task and a scan need', () => {
-    const eq2: DeleteFile = { ...eq, equalityIds: [5, 1] };
-    expect(deleteFieldIds(taskWith('a', [shared, eq, eq2]))).toEqual([1, 5]);
-    expect(equalityFieldIds([taskWith('a', [eq]), taskWith('b', [{ ...eq, equalityIds: [9] }]), taskWith('c', [shared])])).toEqual([1, 9]);
   });
 });

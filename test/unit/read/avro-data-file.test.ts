@@ -303,9 +303,13 @@ describe('readAvroDataFile', () => {
   });
 
   it('is cold: nothing is read before subscription', async () => {
+    const file = await writeAvro('cold.avro', { type: 'record', name: 'table', fields: [{ name: 'n', type: 'int', 'field-id': 1 }] }, [{ n: 1 }]);
     const io = new CountingFileIO(new LocalFileIO());
-    read(avroTask({ path: `${dir.path}/missing.avro`, size: 10, rows: 1 }), schemaOf([field(1, 'n', 'int')]), { io });
+    const { batches$ } = read(avroTask(file), schemaOf([field(1, 'n', 'int', true)]), { io });
+    await new Promise((r) => setTimeout(r, 20)); // an eager reader would have read by now
     expect(io.totalReads).toBe(0);
+    await lastValueFrom(batches$);
+    expect(io.totalReads).toBeGreaterThan(0);
   });
 
   it('rejects bad files with IcebergScanErrors naming the file', async () => {
