@@ -2,7 +2,6 @@
  * The `inspect` report of a table: format version, locations, schemas with field ids and types,
  * partition specs, sort orders, snapshots, refs and properties, as plain JSON and as text.
  */
-import { gunzipIfNeeded, readWholeFile } from '../io/read-whole-file.ts';
 import type { IcebergType, NestedField, Schema } from '../spec/schema.ts';
 import type { Table } from '../table/table.ts';
 
@@ -75,36 +74,28 @@ export function schemaRows(schema: Schema): SchemaRow[] {
   return rows;
 }
 
-/**
- * Sort orders are not part of the scan's domain model: they are read from the metadata file
- * itself (small integers only, so plain `JSON.parse` is exact for them).
- */
-async function readSortOrders(table: Table): Promise<{ defaultSortOrderId?: number; sortOrders: SortOrderReport[] }> {
-  try {
-    const bytes = gunzipIfNeeded(await readWholeFile(table.io.newInputFile(table.metadataLocation)), table.metadataLocation);
-    const json = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-    const orders = Array.isArray(json['sort-orders']) ? (json['sort-orders'] as Record<string, unknown>[]) : [];
-    return {
-      ...(typeof json['default-sort-order-id'] === 'number' ? { defaultSortOrderId: json['default-sort-order-id'] } : {}),
-      sortOrders: orders.map((o) => ({
-        orderId: Number(o['order-id'] ?? 0),
-        fields: (Array.isArray(o.fields) ? (o.fields as Record<string, unknown>[]) : []).map((f) => ({
-          sourceId: Number(f['source-id']),
-          transform: String(f.transform),
-          direction: String(f.direction),
-          nullOrder: String(f['null-order']),
-        })),
+/** The sort orders the metadata records (kept as JSON by the domain model). */
+function sortOrdersOf(table: Table): { defaultSortOrderId?: number; sortOrders: SortOrderReport[] } {
+  const { defaultSortOrderId, sortOrders } = table.metadata;
+  const orders = sortOrders as Record<string, unknown>[];
+  return {
+    ...(defaultSortOrderId !== undefined ? { defaultSortOrderId } : {}),
+    sortOrders: orders.map((o) => ({
+      orderId: Number(o['order-id'] ?? 0),
+      fields: (Array.isArray(o.fields) ? (o.fields as Record<string, unknown>[]) : []).map((f) => ({
+        sourceId: Number(f['source-id']),
+        transform: String(f.transform),
+        direction: String(f.direction),
+        nullOrder: String(f['null-order']),
       })),
-    };
-  } catch {
-    return { sortOrders: [] };
-  }
+    })),
+  };
 }
 
 /** Builds the inspect report of a loaded table. */
 export async function tableReport(table: Table): Promise<TableReport> {
   const m = table.metadata;
-  const sort = await readSortOrders(table);
+  const sort = sortOrdersOf(table);
   return {
     metadataFile: table.metadataLocation,
     formatVersion: m.formatVersion,

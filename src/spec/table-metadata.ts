@@ -109,6 +109,9 @@ export interface TableMetadata {
   readonly nextRowId?: number;
   /** Statistics files (kept as JSON; not used by scans). */
   readonly statistics: readonly unknown[];
+  /** Sort orders (kept as JSON; not used by scans, reported by `inspect`). */
+  readonly sortOrders: readonly unknown[];
+  readonly defaultSortOrderId?: number;
 }
 
 /**
@@ -208,5 +211,7 @@ function toDomain(w: z.infer<typeof TableMetadataWire>, path: string): TableMeta
     refs,
     ...(w['next-row-id'] !== undefined ? { nextRowId: w['next-row-id'] } : {}),
     statistics: w.statistics ?? [],
+    sortOrders: w['sort-orders'] ?? [],
+    ...(w['default-sort-order-id'] !== undefined ? { defaultSortOrderId: w['default-sort-order-id'] } : {}),
   };
 }

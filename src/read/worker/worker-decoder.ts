@@ -4,7 +4,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { Observable } from 'rxjs';
-import type { RecordBatch, Schema } from 'apache-arrow';
+import { Schema, type RecordBatch } from 'apache-arrow';
 import { IcebergScanError, abortedError } from '../../errors.ts';
 import type { ByteRegion } from '../memory-blob.ts';
 import { batchFromWire, schemaFromWire, type WireBatch, type WireSchema } from './batch-wire.ts';
@@ -90,9 +90,8 @@ export interface WorkerDecoderStats {
 /** A request in flight, as the main thread tracks it. */
 interface Pending {
   readonly path: string;
-  /** The schema posted with the request's first batch (revived when first needed). */
+  /** The schema posted with the request's first batch; an apache-arrow `Schema` once revived (a clone has no class). */
   schema: Schema | WireSchema | undefined;
-  revived: boolean;
   readonly posted: WireBatch[];
   finished: boolean;
   error: IcebergScanError | undefined;
@@ -103,10 +102,7 @@ interface Pending {
 function received(p: Pending, wire: WireBatch): RecordBatch {
   try {
     if (p.schema === undefined) throw new Error('batch posted before its schema');
-    if (!p.revived) {
-      p.schema = schemaFromWire(p.schema);
-      p.revived = true;
-    }
+    if (!(p.schema instanceof Schema)) p.schema = schemaFromWire(p.schema);
     return batchFromWire(p.schema, wire);
   } catch (error) {
     throw new IcebergScanError('data_invalid', `bad batch from the decode worker: ${(error as Error)?.message}`, { path: p.path, cause: error });
@@ -173,10 +169,7 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
     if (slot.retiring && slot.pending.size === 0 && !slot.dead) retire(slot);
     if (p === undefined) return;
     if (message.type === 'batch') {
-      if (message.schema !== undefined) {
-        p.schema = message.schema;
-        p.revived = false;
-      }
+      if (message.schema !== undefined) p.schema = message.schema;
       p.posted.push(message.batch);
     } else if (message.type === 'done') {
       p.finished = true;
@@ -267,7 +260,7 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
   /** Starts a request; returns the iterator that pulls its batches. */
   const start = (request: IsolatedDecodeRequest, signal: AbortSignal | undefined): AsyncIterator<RecordBatch> => {
     const path = request.path;
-    const p: Pending = { path, schema: undefined, revived: false, posted: [], finished: false, error: undefined, notify: undefined };
+    const p: Pending = { path, schema: undefined, posted: [], finished: false, error: undefined, notify: undefined };
     let slot: Slot | undefined;
     let id = 0;
     let closed = false;

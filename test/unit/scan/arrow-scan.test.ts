@@ -53,7 +53,7 @@ describe('ArrowScan', () => {
     const tableMetadata = {
       formatVersion: 2, location: '/t', lastSequenceNumber: 0, lastUpdatedMs: 0, lastColumnId: 3,
       schemas: [schema], currentSchemaId: 0, specs: [{ specId: 0, fields: [] }], defaultSpecId: 0, properties: {},
-      snapshots: [], snapshotLog: [], metadataLog: [], refs: {}, statistics: [],
+      snapshots: [], snapshotLog: [], metadataLog: [], refs: {}, statistics: [], sortOrders: [],
     } as TableMetadata;
     const scan = new ArrowScan({ tableMetadata, schema: projected, io: new LocalFileIO(), rowFilter: 'id >= 490 and x < 247', batchSize: 64 });
     const table = await scan.toTable([task]);
