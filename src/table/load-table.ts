@@ -40,8 +40,9 @@ export async function loadTable(location: string, options: LoadTableOptions = {}
   const io = options.io ?? new LocalFileIO();
   const where = options.io === undefined ? absoluteLocation(location) : location;
   const isFile = where.endsWith(METADATA_SUFFIX) || where.endsWith('.json') || where.endsWith('.json.gz');
-  const metadataFile = isFile ? where : await findCurrentMetadata(io, join(where, 'metadata'), options.signal);
-  const metadata = await readMetadata(io, metadataFile, options.signal);
+  const found: CurrentMetadata = isFile ? { path: where } : await findCurrentMetadata(io, join(where, 'metadata'), options.signal);
+  const metadataFile = found.path;
+  const metadata = found.metadata ?? (await readMetadata(io, metadataFile, options.signal));
   const root = isFile ? tableRootOf(metadataFile) : stripSlash(where);
   const tableIO = new TableFileIO(io, {
     root,
@@ -63,18 +64,24 @@ export async function readMetadata(io: FileIO, path: string, signal?: AbortSigna
   return parseTableMetadata(text, path);
 }
 
+/** The current metadata file, with its contents when finding it already read them. */
+interface CurrentMetadata {
+  readonly path: string;
+  readonly metadata?: TableMetadata;
+}
+
 /**
  * The current metadata file of a `metadata/` folder: the one `version-hint.text` names, else the
  * highest version among `vN[.gz].metadata.json` / `NNNNN-*.metadata.json`; when some names carry
  * no version (`vfinal.metadata.json`), the valid file with the newest `last-updated-ms`.
  */
-async function findCurrentMetadata(io: FileIO, dir: string, signal?: AbortSignal): Promise<string> {
+async function findCurrentMetadata(io: FileIO, dir: string, signal?: AbortSignal): Promise<CurrentMetadata> {
   const hint = await readHint(io, join(dir, 'version-hint.text'), signal);
   if (hint !== undefined) {
     const stems = /^\d+$/.test(hint) ? [`v${hint}`, `v${hint}.gz`, hint] : [hint, `${hint}.gz`];
     for (const stem of stems) {
       const candidate = join(dir, `${stem}${METADATA_SUFFIX}`);
-      if (await exists(io, candidate, signal)) return candidate;
+      if (await exists(io, candidate, signal)) return { path: candidate };
     }
   }
   const names = (await listFiles(io, dir, signal)).filter((n) => n.endsWith(METADATA_SUFFIX));
@@ -88,20 +95,21 @@ async function findCurrentMetadata(io: FileIO, dir: string, signal?: AbortSignal
   if (versions.every((v) => v.version !== undefined)) {
     versions.sort((a, b) => b.version! - a.version! || b.name.localeCompare(a.name));
     const top = versions.filter((v) => v.version === versions[0]!.version);
-    if (top.length === 1) return join(dir, top[0]!.name);
+    if (top.length === 1) return { path: join(dir, top[0]!.name) };
   }
   return newestByContent(io, dir, names, signal);
 }
 
-async function newestByContent(io: FileIO, dir: string, names: string[], signal?: AbortSignal): Promise<string> {
-  let best: { path: string; updated: number; seq: number } | undefined;
+async function newestByContent(io: FileIO, dir: string, names: string[], signal?: AbortSignal): Promise<CurrentMetadata> {
+  let best: { path: string; metadata: TableMetadata } | undefined;
   let firstError: unknown;
   for (const name of names) {
     const path = join(dir, name);
     try {
       const m = await readMetadata(io, path, signal);
-      if (best === undefined || m.lastUpdatedMs > best.updated || (m.lastUpdatedMs === best.updated && m.lastSequenceNumber > best.seq)) {
-        best = { path, updated: m.lastUpdatedMs, seq: m.lastSequenceNumber };
+      const b = best?.metadata;
+      if (b === undefined || m.lastUpdatedMs > b.lastUpdatedMs || (m.lastUpdatedMs === b.lastUpdatedMs && m.lastSequenceNumber > b.lastSequenceNumber)) {
+        best = { path, metadata: m };
       }
     } catch (error) {
       if (!isIcebergScanError(error) || error.code === 'aborted') throw error;
@@ -109,7 +117,7 @@ async function newestByContent(io: FileIO, dir: string, names: string[], signal?
     }
   }
   if (best === undefined) throw firstError;
-  return best.path;
+  return best;
 }
 
 /** Version number of a metadata file name, or undefined when it carries none. */
