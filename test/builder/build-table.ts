@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IcebergScanError } from '../../src/errors.ts';
-import { Ids, descriptionError, resolveSnapshot, type BuilderState, type FileRecord, type SnapshotState } from './builder-state.ts';
+import { NAME_MAPPING_PROPERTY } from '../../src/spec/name-mapping.ts';
+import { Ids, currentSchema, descriptionError, resolveSnapshot, type BuilderState, type FileRecord, type SnapshotState } from './builder-state.ts';
 import { commitSnapshot, liveEntries } from './commit-snapshot.ts';
 import { expectedRows } from './expected-rows.ts';
 import { writeMetadataFile } from './metadata-json.ts';
@@ -13,7 +14,6 @@ import { buildSpec } from './partitioning.ts';
 import { evolveSchema, maxFieldId, nameMappingJson, schemaFromInput } from './schema-changes.ts';
 import type { BuiltFile, BuiltSnapshot, BuiltTable, CommitStep, MetadataStep, TableDescription } from './table-description.ts';
 
-const NAME_MAPPING = 'schema.name-mapping.default';
 
 function isCommit(step: CommitStep | MetadataStep): step is CommitStep {
   return !['evolveSchema', 'evolveSpec', 'tag', 'createBranch', 'setCurrent', 'setProperties', 'upgradeFormatVersion'].some((k) => k in step);
@@ -24,14 +24,14 @@ function applyMetadataStep(state: BuilderState, step: MetadataStep): void {
     if (state.formatVersion < 3 && (step.evolveSchema.add ?? []).some((f) => f.initialDefault !== undefined || f.writeDefault !== undefined)) {
       throw descriptionError('default values need format version 3');
     }
-    const schema = state.schemas.find((s) => s.schemaId === state.currentSchemaId)!;
+    const schema = currentSchema(state);
     const next = evolveSchema({ ...schema, schemaId: Math.max(...state.schemas.map((s) => s.schemaId)) }, step.evolveSchema, state.lastColumnId);
     state.schemas.push(next.schema);
     state.currentSchemaId = next.schema.schemaId;
     state.lastColumnId = next.lastColumnId;
   } else if ('evolveSpec' in step) {
     const specId = Math.max(...state.specs.map((s) => s.specId)) + 1;
-    const schema = state.schemas.find((s) => s.schemaId === state.currentSchemaId)!;
+    const schema = currentSchema(state);
     const built = buildSpec(schema, step.evolveSpec, specId, state.lastPartitionId);
     state.specs.push(built.spec);
     state.defaultSpecId = specId;
@@ -125,7 +125,7 @@ export async function buildTable(dir: string, description: TableDescription): Pr
   } as const;
   const syncNameMapping = () => {
     if (description.nameMapping ?? state.anyFileWithoutIds) {
-      state.properties[NAME_MAPPING] = nameMappingJson(state.schemas.find((s) => s.schemaId === state.currentSchemaId)!, state.aliases);
+      state.properties[NAME_MAPPING_PROPERTY] = nameMappingJson(currentSchema(state), state.aliases);
     }
   };
   syncNameMapping();
