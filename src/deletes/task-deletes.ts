@@ -5,6 +5,7 @@
 import { Type, type Data, type Field, type RecordBatch, type Schema } from 'apache-arrow';
 import { IcebergScanError } from '../errors.ts';
 import type { FileBatch } from '../read/file-batch.ts';
+import type { DeletedRows } from '../read/row-selection.ts';
 import { arrowKeyOf, joinKey, type KeyPart } from './equality-key.ts';
 import type { EqualityDeleteSet } from './equality-delete-file.ts';
 import type { PositionSet } from './position-set.ts';
@@ -40,9 +41,25 @@ export interface AppliedDeletes {
 const FIELD_ID_KEY = 'PARQUET:field_id';
 
 /**
+ * The task's position deletes (its deletion vector, or else its position delete files) as rows a
+ * reader may drop while decoding; `undefined` when there are none.
+ */
+export function deletedRowsOf(deletes: TaskDeletes): DeletedRows | undefined {
+  const dv = deletes.deletionVector;
+  if (dv !== undefined) return { kind: 'deletionVector', markRange: (first, count, mask) => dv.markRange(first, count, mask) };
+  const sets = deletes.positions;
+  if (sets.length === 0) return undefined;
+  return {
+    kind: 'position',
+    markRange: (first, count, mask) => sets.reduce((marked, set) => marked + set.markRange(first, count, mask), 0),
+  };
+}
+
+/**
  * Applies `deletes` to `input`: position sets and the deletion vector by absolute position
- * (`firstRowPosition + i`), then equality sets on the rows still alive. The output batch keeps the
- * input's columns; its `firstRowPosition` is the position of its first surviving row.
+ * (`firstRowPosition + i`; skipped when the reader applied them, `positionDeletesApplied`), then
+ * equality sets on the rows still alive. The output batch keeps the input's columns; its
+ * `firstRowPosition` is the position of its first surviving row.
  *
  * @throws IcebergScanError `not_found` when an equality column is not in the batch (the projection
  *   must read the equality field ids as helper columns: `createProjectionPlanner({ extraFieldIds })`).
@@ -51,16 +68,19 @@ export function applyTaskDeletes(deletes: TaskDeletes, input: FileBatch): Applie
   const { batch, firstRowPosition: first } = input;
   const n = batch.numRows;
   const deleted: DeletedCounts = { position: 0, deletionVector: 0, equality: 0 };
+  if (input.positionDeletesApplied === true && deletes.equality.length === 0) return { batch: input, deleted };
   const mask = new Uint8Array(n);
-  if (deletes.deletionVector !== undefined) deleted.deletionVector += deletes.deletionVector.markRange(first, n, mask);
-  for (const set of deletes.positions) deleted.position += set.markRange(first, n, mask);
+  if (input.positionDeletesApplied !== true) {
+    if (deletes.deletionVector !== undefined) deleted.deletionVector += deletes.deletionVector.markRange(first, n, mask);
+    for (const set of deletes.positions) deleted.position += set.markRange(first, n, mask);
+  }
   for (const eq of deletes.equality) deleted.equality += markEquality(eq, batch, mask, deletes.dataFilePath);
   const removed = deleted.position + deleted.deletionVector + deleted.equality;
   if (removed === 0) return { batch: input, deleted };
   if (removed === n) return { batch: undefined, deleted };
   const keep = new Int32Array(n - removed);
   for (let i = 0, k = 0; i < n; i++) if (mask[i] === 0) keep[k++] = i;
-  return { batch: { task: input.task, batch: takeRows(batch, keep), firstRowPosition: first + keep[0]! }, deleted };
+  return { batch: { ...input, batch: takeRows(batch, keep), firstRowPosition: first + keep[0]! }, deleted };
 }
 
 /** Marks rows equal to a delete row of `eq`; returns how many were newly marked. */

@@ -6,7 +6,7 @@ import { catchError, defer, filter, from, identity, map, switchMap, throwError, 
 import { asScanError } from '../errors.ts';
 import { DeleteLoader } from '../deletes/delete-loader.ts';
 import type { NullFilePathPolicy } from '../deletes/position-delete-file.ts';
-import { applyTaskDeletes, type TaskDeletes } from '../deletes/task-deletes.ts';
+import { applyTaskDeletes, deletedRowsOf, type TaskDeletes } from '../deletes/task-deletes.ts';
 import type { FileBatch } from '../read/file-batch.ts';
 import type { FileScanTask } from '../scan/file-scan-task.ts';
 import type { FileStage, FileStageContext } from '../scan/file-stage.ts';
@@ -28,7 +28,10 @@ export interface ApplyDeletesOptions {
  * applies to; concurrent loads share one read); the file's batches are subscribed to when the
  * deletes are loaded, so no batch is buffered meanwhile. Each batch then loses its deleted rows
  * (by absolute position `firstRowPosition + i`, then by equality key); batches left empty are
- * dropped. `stats.deleteFilesRead` and `stats.rowsDeleted.{position,deletionVector,equality}`
+ * dropped. Position deletes and deletion vectors are handed to the reader first
+ * (`context.rowSelection`): a Parquet reader drops those rows while it copies each batch out of the
+ * decoder, which saves a second copy, and marks the batch `positionDeletesApplied`; this stage
+ * removes them from any batch that is not marked. `stats.deleteFilesRead` and `stats.rowsDeleted.{position,deletionVector,equality}`
  * count as it goes.
  *
  *     load(task):    ----(d|)           d: positions 1 and 5 of the file are deleted
@@ -68,8 +71,11 @@ export function applyDeletes(options: ApplyDeletesOptions = {}): FileStage {
     return (source) =>
       defer(() => from(load(task, context))).pipe(
         catchError((error: unknown) => throwError(() => asScanError(error, 'data_invalid', task.dataFile.path))),
-        switchMap((deletes) =>
-          isEmpty(deletes) ? source : source.pipe(
+        switchMap((deletes) => {
+          if (isEmpty(deletes)) return source;
+          // The reader drops position-deleted rows while decoding when it can (and marks those batches).
+          if (context.rowSelection !== undefined) context.rowSelection.deleted = deletedRowsOf(deletes);
+          return source.pipe(
             map((input: FileBatch) => {
               const { batch, deleted } = applyTaskDeletes(deletes, input);
               stats.rowsDeleted.position += deleted.position;
@@ -78,8 +84,8 @@ export function applyDeletes(options: ApplyDeletesOptions = {}): FileStage {
               return batch;
             }),
             filter((batch): batch is FileBatch => batch !== undefined),
-          ),
-        ),
+          );
+        }),
       );
   };
 }

@@ -91,7 +91,7 @@ export function filterRows(options: FilterRowsOptions): FileStage {
           if (kept === 0) return undefined;
           const indices = new Int32Array(kept);
           for (let i = 0, j = 0; i < n; i++) if (selection[i]) indices[j++] = i;
-          return { task: input.task, batch: takeRows(input.batch, indices), firstRowPosition: input.firstRowPosition + indices[0] };
+          return { ...input, batch: takeRows(input.batch, indices), firstRowPosition: input.firstRowPosition + indices[0] };
         }),
         filter((b): b is FileBatch => b !== undefined),
       );

@@ -53,7 +53,8 @@ type Column =
   | { readonly kind: 'data'; readonly field: NestedField; readonly ancestors: readonly NestedField[]; readonly arrow: Field }
   | { readonly kind: 'meta'; readonly name: MetadataColumnName; readonly field: NestedField; readonly arrow: Field };
 
-type Maker = (decoded: RecordBatch | undefined, pos: number, n: number) => Data;
+/** Builds one output column: `n` rows from `pos` on, or the rows at `pos + offsets[i]` when given (then `n === offsets.length`). */
+type Maker = (decoded: RecordBatch | undefined, pos: number, n: number, offsets?: Int32Array) => Data;
 
 /** Creates the projection planner of one scan. Throws `not_found` / `invalid_argument` for a bad `select`. */
 export function createProjectionPlanner(options: ProjectionPlannerOptions): IcebergProjectionPlanner {
@@ -89,12 +90,12 @@ export function createProjectionPlanner(options: ProjectionPlannerOptions): Iceb
       const needed = [...ctx.columns];
       return {
         columns: needed,
-        project(decoded, firstRowPosition, numRows) {
+        project(decoded, firstRowPosition, numRows, rowOffsets) {
           if (needed.length && !decoded) {
             throw new IcebergScanError('invalid_argument', 'projection: a decoded batch is required for this file', { path, expected: `columns ${needed.join(', ')}` });
           }
-          const n = decoded ? decoded.numRows : numRows;
-          const children = makers.map((m) => m(decoded, firstRowPosition, n));
+          const n = decoded ? decoded.numRows : (rowOffsets?.length ?? numRows);
+          const children = makers.map((m) => m(decoded, firstRowPosition, n, rowOffsets));
           const bad = children.findIndex((c) => c.length !== n);
           if (bad >= 0) {
             // RecordBatch would silently null-pad a short column: fail loudly instead.
@@ -214,7 +215,7 @@ function metaMaker(name: MetadataColumnName, field: NestedField, task: FileScanT
   switch (name) {
     case '_file': return constant('string', f.path);
     case '_spec_id': return constant('int', f.specId);
-    case '_pos': return (_d, pos, n) => sequenceData(pos, n);
+    case '_pos': return (_d, pos, n, offsets) => sequenceData(pos, n, offsets);
     case '_partition': {
       const value = Object.fromEntries(partitionType.fields.filter((p) => p.id in f.partition).map((p) => [String(p.id), f.partition[String(p.id)]]));
       return partitionType.fields.length ? constant(partitionType, value) : constant(partitionType, null);
@@ -222,7 +223,7 @@ function metaMaker(name: MetadataColumnName, field: NestedField, task: FileScanT
     case '_row_id': {
       const inherited: Maker = f.firstRowId === null || f.firstRowId === undefined
         ? (_d, _p, n) => nullData(type, n)
-        : (_d, pos, n) => sequenceData(f.firstRowId! + pos, n);
+        : (_d, pos, n, offsets) => sequenceData(f.firstRowId! + pos, n, offsets);
       return lineage(field, inherited, fileFields, ctx);
     }
     case '_last_updated_sequence_number': {

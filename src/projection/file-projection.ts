@@ -17,9 +17,11 @@ export interface FileProjection {
   /**
    * Reshapes a decoded batch (or, when `columns` is empty, `undefined` plus a row count) into the
    * scan's schema: renames, reorders, promotes types, fills missing columns and metadata columns.
-   * `firstRowPosition` is the absolute file position of the first row.
+   * The rows are `numRows` consecutive ones from the absolute file position `firstRowPosition`, or,
+   * when the reader dropped rows while decoding (pushed-down deletes), those at
+   * `firstRowPosition + rowOffsets[i]` (then the batch has `rowOffsets.length` rows).
    */
-  project(decoded: RecordBatch | undefined, firstRowPosition: number, numRows: number): RecordBatch;
+  project(decoded: RecordBatch | undefined, firstRowPosition: number, numRows: number, rowOffsets?: Int32Array): RecordBatch;
 }
 
 /** Plans the projection of every file of one scan. */

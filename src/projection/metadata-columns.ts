@@ -48,20 +48,27 @@ export function metadataField(name: MetadataColumnName, partitionType: StructTyp
 
 const TWO_32 = 2 ** 32;
 
-/** `n` consecutive longs starting at `start` (written as 32-bit words: no per-row BigInt). */
-export function sequenceData(start: number, n: number): Data<Int64> {
-  const out = new BigInt64Array(n);
+/**
+ * `n` consecutive longs starting at `start`, or `start + offsets[i]` for each of `offsets` (rows
+ * left after a pushed-down selection). Written as 32-bit words: no per-row BigInt.
+ */
+export function sequenceData(start: number, n: number, offsets?: Int32Array): Data<Int64> {
+  const count = offsets?.length ?? n;
+  const out = new BigInt64Array(count);
   const words = new Int32Array(out.buffer);
-  if (start + n <= 2 ** 31) {
-    for (let i = 0; i < n; i++) words[2 * i] = start + i; // high words stay 0
-    return makeData({ type: new Int64(), length: n, nullCount: 0, data: out });
+  const last = offsets === undefined ? n - 1 : (offsets[count - 1] ?? 0);
+  if (start + last < 2 ** 31) {
+    // high words stay 0
+    if (offsets === undefined) for (let i = 0; i < count; i++) words[2 * i] = start + i;
+    else for (let i = 0; i < count; i++) words[2 * i] = start + offsets[i]!;
+    return makeData({ type: new Int64(), length: count, nullCount: 0, data: out });
   }
-  for (let i = 0; i < n; i++) {
-    const v = start + i;
+  for (let i = 0; i < count; i++) {
+    const v = start + (offsets === undefined ? i : offsets[i]!);
     words[2 * i] = v % TWO_32 | 0;
     words[2 * i + 1] = Math.floor(v / TWO_32);
   }
-  return makeData({ type: new Int64(), length: n, nullCount: 0, data: out });
+  return makeData({ type: new Int64(), length: count, nullCount: 0, data: out });
 }
 
 /**

@@ -12,7 +12,13 @@ export interface FileBatch {
   readonly batch: RecordBatch;
   /**
    * Absolute position in the data file of the batch's first row (row-group start + offset).
-   * Rows of one batch are contiguous positions until the delete stage has run.
+   * Rows of one batch are contiguous positions until the delete stage has run, unless
+   * `positionDeletesApplied` is set.
    */
   readonly firstRowPosition: number;
+  /**
+   * The reader already dropped the file's position-deleted rows (deletion vector or position
+   * delete files) handed over by the delete stage, so the batch's rows may not be contiguous.
+   */
+  readonly positionDeletesApplied?: boolean;
 }

@@ -1,9 +1,11 @@
 /**
  * The only module that touches parquet-wasm: opening a file from a Blob-like object, streaming one
- * row group, and moving each decoded batch into apache-arrow memory (copying) before freeing it.
+ * row group, and moving each decoded batch (or the kept rows of it) into apache-arrow memory
+ * (copying) before freeing it.
  */
 import * as pw from 'parquet-wasm';
-import type { RecordBatch } from 'apache-arrow';
+import { Data, RecordBatch, makeVector, type Struct } from 'apache-arrow';
+import { takeRows } from '../deletes/take-rows.ts';
 import { parseRecordBatch } from 'arrow-js-ffi';
 import type { BlobLike } from './memory-blob.ts';
 
@@ -35,14 +37,33 @@ export async function streamRowGroup(
   return stream.getReader() as WasmBatchReader;
 }
 
-/** Copies a wasm batch into an apache-arrow `RecordBatch` and frees the wasm side. */
-export function toArrowBatch(batch: pw.RecordBatch): RecordBatch {
+/**
+ * Copies a wasm batch into an apache-arrow `RecordBatch` and frees the wasm side. With `kept`
+ * (ascending row indices), only those rows are copied: the batch is read in place through views of
+ * wasm memory and gathered once (`takeRows`), instead of copied whole and then gathered again.
+ */
+export function toArrowBatch(batch: pw.RecordBatch, kept?: Int32Array): RecordBatch {
   const ffi = batch.intoFFI();
   try {
-    return parseRecordBatch(pw.wasmMemory().buffer, ffi.arrayAddr(), ffi.schemaAddr(), true);
+    const memory = pw.wasmMemory().buffer;
+    if (kept === undefined) return parseRecordBatch(memory, ffi.arrayAddr(), ffi.schemaAddr(), true);
+    const inPlace = parseRecordBatch(memory, ffi.arrayAddr(), ffi.schemaAddr(), false);
+    const taken = takeRows(inPlace, kept);
+    // takeRows shares what it need not copy (one contiguous run, dictionaries): copy those out.
+    return new RecordBatch(taken.schema, ownedData(taken.data, memory) as Data<Struct>);
   } finally {
     ffi.free();
   }
+}
+
+/** `data` with every buffer that lies in `memory` (wasm memory, about to be reused) copied out. */
+function ownedData(data: Data, memory: ArrayBuffer): Data {
+  const own = <T extends ArrayBufferView | undefined>(view: T): T =>
+    view !== undefined && view.buffer === memory ? ((view as unknown as Uint8Array).slice() as unknown as T) : view;
+  const children = data.children.map((child) => ownedData(child, memory));
+  const dictionary = data.dictionary === undefined ? undefined : makeVector(data.dictionary.data.map((d) => ownedData(d, memory)));
+  const buffers = [own(data.valueOffsets), own(data.values), own(data.nullBitmap), own(data.typeIds)];
+  return new Data(data.type, data.offset, data.length, data.nullCount, buffers as never, children, dictionary as never);
 }
 
 /** Frees a wasm batch that will not be converted (e.g. one that arrived after unsubscribe). */

@@ -17,6 +17,7 @@ import { readParquetTail, type ParquetTail } from './parquet-footer.ts';
 import { awaitPace, fileReadObservable, type ReadDataFileContext } from './read-context.ts';
 import { decodeRowGroupIsolated, forgetIsolatedFile } from './worker/decode-isolated.ts';
 import { rowGroupFirstRows, selectRowGroups } from './row-group-plan.ts';
+import { deletionMask, keptOffsets, type DeletedRows } from './row-selection.ts';
 import { DEFAULT_DECODE_ROWS, planRowGroupSlices, type RowGroupSlice } from './row-group-slices.ts';
 import {
   freeWasmBatch,
@@ -38,7 +39,9 @@ interface ReadState {
  * the tail); then, for each row group of the task's split that `rowGroupFilter` keeps, the projected
  * column chunks are fetched (neighbours coalesced) and decoded with parquet-wasm in batches of
  * `batchSize` rows. Every batch carries the absolute position of its first row. Empty batches are
- * never emitted.
+ * never emitted. When the delete stage has handed over the file's deleted positions
+ * (`ctx.rowSelection.deleted`), those rows are dropped as each batch is copied out of the decoder,
+ * and the batches are marked `positionDeletesApplied`.
  *
  * Cold: nothing is read until subscription. Unsubscribing aborts in-flight reads, cancels the wasm
  * stream and frees its memory; no read starts afterwards. Errors are `IcebergScanError`s naming
@@ -94,13 +97,21 @@ async function readFile(
     }
     return keep;
   });
-  const emit = (decoded: RecordBatch | undefined, position: number, numRows: number): void => {
+  // Read once: the delete stage sets it before it subscribes.
+  const deleted = ctx.rowSelection?.deleted;
+  const applied = deleted === undefined ? {} : { positionDeletesApplied: true };
+  /** Emits the rows `[position, position + numRows)` of the file, or only `kept` of them (offsets). */
+  const emit: Emit = (decoded, position, numRows, kept) => {
     if (numRows === 0 || subscriber.closed) return;
-    const batch = projection.project(decoded, position, numRows);
-    if (batch.numRows > 0) subscriber.next({ task, batch, firstRowPosition: position });
+    if (kept !== undefined) {
+      ctx.stats.rowsDeleted[deleted!.kind] += numRows - kept.length;
+      if (kept.length === 0) return;
+    }
+    const batch = projection.project(decoded, position, numRows, kept);
+    if (batch.numRows > 0) subscriber.next({ task, batch, firstRowPosition: position + (kept?.[0] ?? 0), ...applied });
   };
   if (columns.length === 0) {
-    await countOnly(footer.row_groups.map((rg) => Number(rg.num_rows)), rowGroups, firstRows, ctx, signal, path, emit);
+    await countOnly(footer.row_groups.map((rg) => Number(rg.num_rows)), rowGroups, firstRows, deleted, ctx, signal, path, emit);
     return;
   }
   // Slices hold whole batches, so batch sizes do not depend on slicing.
@@ -118,11 +129,13 @@ async function readFile(
         slice.dictionaries.length === 0 ? {}
         : slice.offset === 0 ? { keep: { key, ranges: slice.dictionaries } }
         : { shared: { key, load: () => fetchRegions(input, slice.dictionaries, signal) } };
+      const position = firstRows[k]! + slice.offset;
+      const mask = deletionMask(deleted, position, slice.limit);
       const request = {
         path, fileSize: tail.fileSize, tail, regions, ...dictionaries,
-        rowGroup: k, columns, batchSize: ctx.batchSize, slice: slice.partial ? slice : undefined,
+        rowGroup: k, columns, batchSize: ctx.batchSize, slice: slice.partial ? slice : undefined, deleted: mask,
       };
-      return { batches: decodeRowGroupIsolated(request, signal)[Symbol.asyncIterator](), position: firstRows[k]! + slice.offset };
+      return { batches: decodeRowGroupIsolated(request, signal)[Symbol.asyncIterator](), position, deleted: mask };
     };
     try {
       await decodeInWorker(slices, prepare, subscriber, ctx, signal, path, emit);
@@ -145,7 +158,7 @@ async function readFile(
       if (subscriber.closed) return;
       file ??= await openWasmParquetFile(blob);
       const reader = await streamRowGroup(file, k, columns, ctx.batchSize, slice.partial ? slice : undefined);
-      await decodeSlice(reader, blob, firstRows[k]! + slice.offset, signal, subscriber, state, ctx, emit, path);
+      await decodeSlice(reader, blob, firstRows[k]! + slice.offset, deleted, signal, subscriber, state, ctx, emit, path);
       checkMisses(blob, tail, path);
       if (subscriber.closed) return;
       current = slices.next();
@@ -156,10 +169,15 @@ async function readFile(
   }
 }
 
-/** A slice handed to the decode worker: its batches, and the file position of its first row. */
+/** Hands on the rows `[position, position + numRows)` of the file, or only `kept` of them (offsets). */
+type Emit = (decoded: RecordBatch | undefined, position: number, numRows: number, kept?: Int32Array) => void;
+
+/** A slice handed to the decode worker: its batches, the file position of its first row, its dropped rows. */
 interface WorkerSlice {
   readonly batches: AsyncIterator<RecordBatch>;
   readonly position: number;
+  /** Rows of the slice the worker drops (1), when any (see `IsolatedDecodeRequest.deleted`). */
+  readonly deleted: Uint8Array | undefined;
 }
 
 /**
@@ -175,7 +193,7 @@ async function decodeInWorker(
   ctx: ReadDataFileContext,
   signal: AbortSignal,
   path: string,
-  emit: (decoded: RecordBatch | undefined, position: number, numRows: number) => void,
+  emit: Emit,
 ): Promise<void> {
   const startNext = async (): Promise<WorkerSlice | undefined> => {
     const next = slices.next();
@@ -187,10 +205,24 @@ async function decodeInWorker(
   let ahead: Promise<WorkerSlice | undefined> | undefined;
   try {
     while (current !== undefined && !subscriber.closed) {
-      let position = current.position;
+      const { position: first, deleted } = current;
+      let position = first;
       for (let r = await current.batches.next(); !r.done && !subscriber.closed; r = await current.batches.next()) {
-        emit(r.value, position, r.value.numRows);
-        position += r.value.numRows;
+        if (deleted === undefined) {
+          emit(r.value, position, r.value.numRows);
+          position += r.value.numRows;
+        } else {
+          // batch j covers the slice rows [j * batchSize, (j + 1) * batchSize), kept ones only
+          const rows = Math.min(ctx.batchSize, deleted.length - (position - first));
+          const kept = keptOffsets(deleted, position - first, rows);
+          if (r.value.numRows !== (kept?.length ?? rows)) {
+            throw new IcebergScanError('data_invalid', `decode worker sent ${r.value.numRows} rows for slice rows at ${position}`, {
+              path, expected: `${kept?.length ?? rows} kept rows`,
+            });
+          }
+          emit(r.value, position, rows, kept);
+          position += rows;
+        }
         ahead ??= startNext();
         await awaitPace(ctx.pace, signal, path);
       }
@@ -275,11 +307,12 @@ async function decodeSlice(
   reader: WasmBatchReader,
   blob: MemoryBlob,
   firstRow: number,
+  deleted: DeletedRows | undefined,
   signal: AbortSignal,
   subscriber: Subscriber<FileBatch>,
   state: ReadState,
   ctx: ReadDataFileContext,
-  emit: (decoded: RecordBatch, position: number, numRows: number) => void,
+  emit: Emit,
   path: string,
 ): Promise<void> {
   state.reader = reader;
@@ -298,9 +331,13 @@ async function decodeSlice(
         freeWasmBatch(r.value);
         return;
       }
-      const decoded = toArrowBatch(r.value);
-      emit(decoded, position, decoded.numRows);
-      position += decoded.numRows;
+      const rows = r.value.numRows;
+      const mask = deletionMask(deleted, position, rows);
+      const kept = mask === undefined ? undefined : keptOffsets(mask, 0, rows);
+      // a batch whose rows are all deleted is not converted at all
+      if (kept?.length === 0) freeWasmBatch(r.value);
+      emit(kept?.length === 0 ? undefined : toArrowBatch(r.value, kept), position, rows, kept);
+      position += rows;
       await awaitPace(ctx.pace, signal, path);
     }
   } finally {
@@ -313,17 +350,21 @@ async function countOnly(
   rowCounts: readonly number[],
   rowGroups: readonly number[],
   firstRows: readonly number[],
+  deleted: DeletedRows | undefined,
   ctx: ReadDataFileContext,
   signal: AbortSignal,
   path: string,
-  emit: (decoded: undefined, position: number, numRows: number) => void,
+  emit: Emit,
 ): Promise<void> {
   for (const k of rowGroups) {
     ctx.stats.rowGroupsRead += 1;
     const n = rowCounts[k]!;
     for (let offset = 0; offset < n; offset += ctx.batchSize) {
       await awaitPace(ctx.pace, signal, path);
-      emit(undefined, firstRows[k]! + offset, Math.min(ctx.batchSize, n - offset));
+      const position = firstRows[k]! + offset;
+      const rows = Math.min(ctx.batchSize, n - offset);
+      const mask = deletionMask(deleted, position, rows);
+      emit(undefined, position, rows, mask === undefined ? undefined : keptOffsets(mask, 0, rows));
     }
   }
 }

@@ -9,6 +9,7 @@ import type { FileBatch } from '../read/file-batch.ts';
 import type { FileScanTask } from './file-scan-task.ts';
 import type { ScanStats } from './scan-stats.ts';
 import type { ProjectionPlanner } from '../projection/file-projection.ts';
+import type { RowSelectionSlot } from '../read/row-selection.ts';
 
 /** What a stage may use while it processes one file. */
 export interface FileStageContext {
@@ -17,6 +18,11 @@ export interface FileStageContext {
   readonly signal: AbortSignal;
   readonly stats: ScanStats;
   readonly projection: ProjectionPlanner;
+  /**
+   * This file's hand-off from the delete stage to the reader (absent: nothing is pushed down).
+   * See {@link RowSelectionSlot}.
+   */
+  readonly rowSelection?: RowSelectionSlot;
 }
 
 /**

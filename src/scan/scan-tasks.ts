@@ -85,6 +85,7 @@ function buildScan(tasks: ScanTaskSource, options: ResolvedScanTasksOptions, dem
         decode: options.decode,
         rowGroupFilter: options.rowGroupFilter,
         pace: combinePacers(pace, demand),
+        rowSelection: {},
       };
       return (options.readFile ?? readDataFile)(task, ctx).pipe(
         options.deletes ? options.deletes(task, ctx) : identity,

@@ -37,13 +37,14 @@ export function simpleProjection(columns: readonly SimpleColumn[], outputColumns
       const read = fileNames.filter((n): n is string => n !== undefined);
       return {
         columns: read,
-        project(decoded, _first, numRows) {
+        project(decoded, _first, numRows, rowOffsets) {
+          const n = decoded?.numRows ?? rowOffsets?.length ?? numRows;
           const children = columns.map((c, k) => {
             const name = fileNames[k];
             const v = name !== undefined ? decoded?.getChild(name) : null;
-            return v ? v.data[0]! : arrow.vectorFromArray(new Array(numRows).fill(null), c.type).data[0]!;
+            return v ? v.data[0]! : arrow.vectorFromArray(new Array(n).fill(null), c.type).data[0]!;
           });
-          const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length: numRows, nullCount: 0, children });
+          const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length: n, nullCount: 0, children });
           return new arrow.RecordBatch(schema, data);
         },
       };

@@ -47,6 +47,13 @@ export interface DecodeMessage {
   readonly columns: readonly string[];
   readonly batchSize: number;
   readonly slice?: { readonly offset: number; readonly limit: number };
+  /**
+   * Rows to drop (1) among the slice's rows (one entry per row of the slice): the worker copies
+   * only the others out of each batch. Every batch but the last then must hold `batchSize` rows,
+   * and a batch whose rows are all dropped is posted empty, so batch `j` covers the slice's rows
+   * `[j * batchSize, (j + 1) * batchSize)`.
+   */
+  readonly deleted?: Uint8Array;
   /** Batches the worker may post before it waits for more credit. */
   readonly credit: number;
 }

@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { MemoryBlob } from '../memory-blob.ts';
+import { keptOffsets } from '../row-selection.ts';
 import { batchToWire, schemaToWire } from './batch-wire.ts';
 import {
   freeWasmBatch,
@@ -157,7 +158,7 @@ async function run(request: DecodeMessage, job: Job, tail: readonly WireRegion[]
       streamRowGroup(open!.file, request.rowGroup, request.columns, request.batchSize, request.slice),
     );
     job.reader = reader;
-    await pump(id, job, reader, open.blob);
+    await pump(id, job, reader, open.blob, request.deleted, request.batchSize);
   } catch (error) {
     const fatal = error instanceof WebAssembly.RuntimeError;
     post({ type: 'error', id, message: (error as Error)?.message ?? String(error), fatal, readFailed: error instanceof SharedLoadError });
@@ -169,10 +170,14 @@ async function run(request: DecodeMessage, job: Job, tail: readonly WireRegion[]
   }
 }
 
-/** Posts the reader's batches, waiting for credit; sends 'done' at the end or on cancel. */
-async function pump(id: number, job: Job, reader: WasmBatchReader, blob: MemoryBlob): Promise<void> {
+/**
+ * Posts the reader's batches, waiting for credit; sends 'done' at the end or on cancel. With
+ * `deleted`, each batch keeps only its rows not marked there (see `DecodeMessage.deleted`).
+ */
+async function pump(id: number, job: Job, reader: WasmBatchReader, blob: MemoryBlob, deleted: Uint8Array | undefined, batchSize: number): Promise<void> {
   let done = false;
   let first = true;
+  let row = 0; // slice rows covered by the batches so far
   try {
     while (!job.cancelled) {
       const r = await inWasm(id, () => reader.read());
@@ -192,7 +197,18 @@ async function pump(id: number, job: Job, reader: WasmBatchReader, blob: MemoryB
         freeWasmBatch(r.value);
         break;
       }
-      const batch = toArrowBatch(r.value);
+      let kept: Int32Array | undefined;
+      if (deleted !== undefined) {
+        const expected = Math.min(batchSize, deleted.length - row);
+        if (r.value.numRows !== expected) {
+          freeWasmBatch(r.value);
+          post({ type: 'error', id, message: `decoder batch of ${r.value.numRows} rows at slice row ${row}, expected ${expected}`, fatal: false });
+          return;
+        }
+        kept = keptOffsets(deleted, row, expected);
+        row += expected;
+      }
+      const batch = toArrowBatch(r.value, kept);
       const transfer = new Set<ArrayBuffer>();
       const wire = batchToWire(batch, transfer);
       job.credit -= 1;

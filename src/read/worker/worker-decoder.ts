@@ -38,6 +38,11 @@ export interface IsolatedDecodeRequest {
   readonly batchSize: number;
   /** Rows `[offset, offset + limit)` of the row group, or the whole row group. */
   readonly slice?: { readonly offset: number; readonly limit: number };
+  /**
+   * Rows of the slice to drop (1), one entry per row: batch `j` then covers the slice's rows
+   * `[j * batchSize, (j + 1) * batchSize)` and holds only the kept ones (possibly none).
+   */
+  readonly deleted?: Uint8Array;
 }
 
 /** Options of {@link createWorkerDecoder}. */
@@ -309,6 +314,7 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
         columns: [...request.columns],
         batchSize: request.batchSize,
         ...(request.slice ? { slice: { offset: request.slice.offset, limit: request.slice.limit } } : {}),
+        ...(request.deleted ? { deleted: request.deleted } : {}),
         credit,
       };
       send(slot, message, transfer);

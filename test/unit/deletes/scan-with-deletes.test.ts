@@ -24,7 +24,10 @@ function projectionWithIds(columns: { id: number; name: string; type: arrow.Data
       const p = inner.forFile(task, footer);
       return {
         columns: p.columns,
-        project: (decoded, first, n) => new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: n, nullCount: 0, children: p.project(decoded, first, n).data.children })),
+        project: (decoded, first, n, offsets) => {
+          const inner = p.project(decoded, first, n, offsets);
+          return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: inner.numRows, nullCount: 0, children: inner.data.children }));
+        },
       };
     },
   };

@@ -30,6 +30,17 @@ describe('metadata columns', () => {
     ]);
   });
 
+  test('_pos of rows left by a pushed-down selection: firstRowPosition + rowOffsets[i], also beyond 2^31 and 2^32', () => {
+    const planner = createProjectionPlanner({ schema, select: ['_pos'] });
+    const fp = planner.forFile(taskOf(), footerOf(file));
+    const offsets = Int32Array.from([0, 2, 7]);
+    for (const first of [10, 2 ** 31 - 3, 2 ** 32 + 5]) {
+      const batch = fp.project(undefined, first, 8, offsets);
+      expect(batch.numRows).toBe(3);
+      expect(columnOf(batch, '_pos')).toEqual([String(first), String(first + 2), String(first + 7)]);
+    }
+  });
+
   test('_pos beyond 2^32', async () => {
     const planner = createProjectionPlanner({ schema, select: ['_pos'] });
     const fp = planner.forFile(taskOf(), footerOf(file));

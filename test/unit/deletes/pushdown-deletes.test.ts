@@ -1,0 +1,155 @@
+/**
+ * Position deletes pushed down into the reader: the delete stage hands a file's deleted positions
+ * to the Parquet reader, which drops them while copying each batch out of the decoder (in the
+ * decode worker or in process). Rows, `_pos`, stats and the stage's fallback must all agree.
+ */
+import * as arrow from 'apache-arrow';
+import * as pw from 'parquet-wasm';
+import { lastValueFrom, toArray } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PositionSet } from '../../../src/deletes/position-set.ts';
+import { LocalFileIO } from '../../../src/io/local-file-io.ts';
+import { applyDeletes } from '../../../src/operators/apply-deletes.ts';
+import { createProjectionPlanner } from '../../../src/projection/create-projection-planner.ts';
+import type { FileBatch } from '../../../src/read/file-batch.ts';
+import { readDataFile } from '../../../src/read/read-data-file.ts';
+import type { ReadDataFileContext } from '../../../src/read/read-context.ts';
+import type { DeleteFile, FileScanTask } from '../../../src/scan/file-scan-task.ts';
+import { createScanStats } from '../../../src/scan/scan-stats.ts';
+import { scanTasks } from '../../../src/scan/scan-tasks.ts';
+import type { Schema } from '../../../src/spec/schema.ts';
+import { deletionVectorBlob, puffinFile } from '../../builder/puffin-file.ts';
+import { makeTable, makeTempDir, sequenceTable, toParquetBytes, type TempDir } from '../../helpers/parquet-files.ts';
+import { dataTask } from '../../helpers/scan-fixtures.ts';
+import { writePositionDeletes } from './delete-test-files.ts';
+
+const ROWS = 1000;
+const BATCH = 64;
+/** Row group edges (0, 300, 600, 900), a whole batch (128-191), single rows, the last row. */
+const DELETED = [0, 5, 6, 7, ...Array.from({ length: 64 }, (_, i) => 128 + i), 299, 300, 301, 640, 898, 899, 900, 999];
+const DV_DELETED = [1, 2, 3, 64, 65, ...Array.from({ length: 70 }, (_, i) => 400 + i), 998];
+
+const schema: Schema = {
+  type: 'struct', schemaId: 0, identifierFieldIds: [], fields: [
+    { id: 1, name: 'id', required: true, type: 'long' },
+    { id: 2, name: 'name', required: false, type: 'string' },
+    { id: 3, name: 'x', required: false, type: 'double' },
+  ],
+};
+
+const ids = (batches: arrow.RecordBatch[], column: string): number[] =>
+  batches.flatMap((b) => Array.from(b.getChild(column)!.toArray() as BigInt64Array, Number));
+
+describe.each(['worker', 'in-process'] as const)('deletes pushed into the reader (decode: %s)', (decode) => {
+  let dir: TempDir;
+  /** One file in row groups of 300 rows; a second, paged copy that the reader decodes in slices. */
+  let plain: FileScanTask;
+  let paged: FileScanTask;
+  let posFile: DeleteFile;
+  let pagedPosFile: DeleteFile;
+  let dvFile: DeleteFile;
+  let eqFile: DeleteFile;
+  beforeAll(async () => {
+    dir = await makeTempDir('iceberg-rx-pushdown-');
+    const bytes = toParquetBytes(sequenceTable(ROWS), 300);
+    const path = await dir.write('data.parquet', bytes);
+    plain = dataTask(path, bytes.length, ROWS);
+    const pagedBytes = toParquetBytes(sequenceTable(ROWS), 1000, 32);
+    const pagedPath = await dir.write('paged.parquet', pagedBytes);
+    paged = dataTask(pagedPath, pagedBytes.length, ROWS);
+    posFile = await writePositionDeletes(dir, 'pos.parquet', DELETED.map((p) => [path, BigInt(p)] as const));
+    pagedPosFile = await writePositionDeletes(dir, 'paged-pos.parquet', DELETED.map((p) => [pagedPath, BigInt(p)] as const));
+    const puffin = puffinFile([{ type: 'deletion-vector-v1', fields: [2147483645], data: deletionVectorBlob(DV_DELETED) }]);
+    dvFile = {
+      content: 'position_deletes', path: await dir.write('dv.puffin', puffin.bytes), format: 'puffin', recordCount: DV_DELETED.length,
+      fileSizeInBytes: puffin.bytes.length, specId: 0, partition: {}, referencedDataFile: path,
+      contentOffset: puffin.blobs[0]!.offset, contentSizeInBytes: puffin.blobs[0]!.length,
+    };
+    const eqBytes = toParquetBytes(makeTable([{ name: 'name', fieldId: 2, vector: arrow.vectorFromArray(['name-500', 'name-7', 'name-801'], new arrow.Utf8()) }]), 10);
+    eqFile = {
+      content: 'equality_deletes', path: await dir.write('eq.parquet', eqBytes), format: 'parquet', recordCount: 3,
+      fileSizeInBytes: eqBytes.length, specId: 0, partition: {}, equalityIds: [2],
+    };
+  });
+  afterAll(() => dir.cleanup());
+
+  const scan = async (task: FileScanTask, select: string[], extra: { decodeRows?: number; readFile?: typeof readDataFile; extraFieldIds?: number[] } = {}) => {
+    const stats = createScanStats();
+    const projection = createProjectionPlanner({ schema, select, extraFieldIds: extra.extraFieldIds });
+    const batches = await lastValueFrom(
+      scanTasks([task], {
+        io: new LocalFileIO(), projection, batchSize: BATCH, decode, deletes: applyDeletes(), stats,
+        decodeRows: extra.decodeRows, readFile: extra.readFile,
+      }).pipe(toArray()),
+    );
+    expect(batches.every((b) => b.numRows > 0)).toBe(true);
+    return { batches, stats };
+  };
+  const survivors = (deleted: readonly number[]) => Array.from({ length: ROWS }, (_, i) => i).filter((i) => !deleted.includes(i));
+
+  it('drops position-deleted rows; _pos stays the absolute position of each surviving row', async () => {
+    const { batches, stats } = await scan({ ...plain, deletes: [posFile] }, ['id', '_pos', 'name']);
+    expect(ids(batches, 'id')).toEqual(survivors(DELETED));
+    // id i sits at position i in the file
+    expect(ids(batches, '_pos')).toEqual(survivors(DELETED));
+    expect(batches.flatMap((b) => b.getChild('name')!.toArray())).toEqual(survivors(DELETED).map((i) => `name-${i}`));
+    expect(stats.rowsDeleted).toEqual({ position: DELETED.length, deletionVector: 0, equality: 0 });
+  });
+
+  it('drops deletion-vector rows and counts them as such', async () => {
+    const { batches, stats } = await scan({ ...plain, deletes: [dvFile] }, ['_pos', 'x']);
+    expect(ids(batches, '_pos')).toEqual(survivors(DV_DELETED));
+    expect(batches.flatMap((b) => Array.from(b.getChild('x')!.toArray() as Float64Array))).toEqual(survivors(DV_DELETED).map((i) => i / 2));
+    expect(stats.rowsDeleted).toEqual({ position: 0, deletionVector: DV_DELETED.length, equality: 0 });
+  });
+
+  it('applies equality deletes after the pushed-down positions', async () => {
+    const { batches, stats } = await scan({ ...plain, deletes: [dvFile, eqFile] }, ['id'], { extraFieldIds: [2] });
+    expect(ids(batches, 'id')).toEqual(survivors([...DV_DELETED, 500, 7, 801]));
+    expect(stats.rowsDeleted).toEqual({ position: 0, deletionVector: DV_DELETED.length, equality: 3 });
+  });
+
+  it('drops rows in sliced row groups (decoded a few batches at a time)', async () => {
+    const { batches, stats } = await scan({ ...paged, deletes: [pagedPosFile] }, ['id', '_pos'], { decodeRows: 128 });
+    expect(ids(batches, 'id')).toEqual(survivors(DELETED));
+    expect(ids(batches, '_pos')).toEqual(survivors(DELETED));
+    expect(stats.rowsDeleted.position).toBe(DELETED.length);
+  });
+
+  it('drops rows when no column is decoded (only metadata columns selected)', async () => {
+    const { batches } = await scan({ ...plain, deletes: [posFile] }, ['_pos']);
+    expect(ids(batches, '_pos')).toEqual(survivors(DELETED));
+  });
+
+  it('removes the rows in the stage when the reader does not take the hand-off', async () => {
+    const ignoring: typeof readDataFile = (task, ctx) => readDataFile(task, { ...ctx, rowSelection: undefined });
+    const { batches, stats } = await scan({ ...plain, deletes: [posFile] }, ['id', '_pos'], { readFile: ignoring });
+    expect(ids(batches, 'id')).toEqual(survivors(DELETED));
+    expect(ids(batches, '_pos')).toEqual(survivors(DELETED));
+    expect(stats.rowsDeleted.position).toBe(DELETED.length);
+  });
+
+  it('the reader marks its batches and positions each one at its first surviving row', async () => {
+    const deleted = PositionSet.fromSorted(Float64Array.from(DELETED));
+    const stats = createScanStats();
+    const ctx: ReadDataFileContext = {
+      io: new LocalFileIO(), projection: createProjectionPlanner({ schema, select: ['id'] }), batchSize: BATCH, decode,
+      signal: new AbortController().signal, stats,
+      rowSelection: { deleted: { kind: 'position', markRange: (first, count, mask) => deleted.markRange(first, count, mask) } },
+    };
+    const out: FileBatch[] = await lastValueFrom(readDataFile(plain, ctx).pipe(toArray()));
+    expect(out.every((b) => b.positionDeletesApplied === true)).toBe(true);
+    for (const b of out) expect(b.firstRowPosition).toBe(Number(b.batch.getChild('id')!.get(0)));
+    // rows 128-191 are one whole batch: nothing is emitted for it
+    expect(out.some((b) => b.firstRowPosition >= 128 && b.firstRowPosition < 192)).toBe(false);
+    expect(stats.rowsDeleted.position).toBe(DELETED.length);
+    if (decode === 'in-process') {
+      // kept rows are copied out of wasm memory, including a batch left as one contiguous run (256-298)
+      expect(out.some((b) => b.firstRowPosition === 256 && b.batch.numRows === 43)).toBe(true);
+      const memory = pw.wasmMemory().buffer;
+      const inWasm = (d: arrow.Data): boolean =>
+        [d.values, d.valueOffsets, d.nullBitmap, d.typeIds].some((v) => (v as ArrayBufferView | undefined)?.buffer === memory) || d.children.some(inWasm);
+      expect(out.some((b) => inWasm(b.batch.data))).toBe(false);
+    }
+  });
+});
