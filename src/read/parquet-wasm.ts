@@ -4,7 +4,7 @@
  * (copying) before freeing it.
  */
 import * as pw from 'parquet-wasm';
-import { Data, RecordBatch, makeVector, type Struct } from 'apache-arrow';
+import { Data, DataType, RecordBatch, makeVector, type Struct } from 'apache-arrow';
 import { takeRows } from '../deletes/take-rows.ts';
 import { parseRecordBatch } from 'arrow-js-ffi';
 import type { BlobLike } from './memory-blob.ts';
@@ -48,12 +48,29 @@ export function toArrowBatch(batch: pw.RecordBatch, kept?: Int32Array): RecordBa
     const memory = pw.wasmMemory().buffer;
     if (kept === undefined) return parseRecordBatch(memory, ffi.arrayAddr(), ffi.schemaAddr(), true);
     const inPlace = parseRecordBatch(memory, ffi.arrayAddr(), ffi.schemaAddr(), false);
-    const taken = takeRows(inPlace, kept);
+    const taken = takeRows(new RecordBatch(inPlace.schema, fullViews(inPlace.data) as Data<Struct>), kept);
     // takeRows shares what it need not copy (one contiguous run, dictionaries): copy those out.
     return new RecordBatch(taken.schema, ownedData(taken.data, memory) as Data<Struct>);
   } finally {
     ffi.free();
   }
+}
+
+/**
+ * `data` with each fixed-width values view spanning all its rows. arrow-js-ffi's views (not its
+ * copies) count elements as rows, which cuts multi-word values short: a decimal128 view held a
+ * quarter of its values (seen with arrow-js-ffi 0.4.3).
+ */
+function fullViews(data: Data): Data {
+  const children = data.children.map(fullViews);
+  const values = data.values as unknown as (ArrayBufferView & { length: number }) | undefined;
+  const rows = data.offset + data.length;
+  const fixed = values !== undefined && data.valueOffsets === undefined && !DataType.isBool(data.type) && !DataType.isDictionary(data.type);
+  const wanted = rows * data.stride;
+  if (!fixed || values.length >= wanted) return children.every((c, i) => c === data.children[i]) ? data : data.clone(data.type, data.offset, data.length, data.nullCount, data as never, children);
+  const View = values.constructor as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ArrayBufferView;
+  const buffers = [data.valueOffsets, new View(values.buffer, values.byteOffset, wanted), data.nullBitmap, data.typeIds];
+  return new Data(data.type, data.offset, data.length, data.nullCount, buffers as never, children, data.dictionary);
 }
 
 /** `data` with every buffer that lies in `memory` (wasm memory, about to be reused) copied out. */

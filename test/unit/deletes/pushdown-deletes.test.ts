@@ -153,3 +153,62 @@ describe.each(['worker', 'in-process'] as const)('deletes pushed into the reader
     }
   });
 });
+
+describe.each(['worker', 'in-process'] as const)('pushed-down deletes keep every column type intact (decode: %s)', (decode) => {
+  const N = 300;
+  const idx = Array.from({ length: N }, (_, i) => i);
+  /** Every third row, a run of 40 and the last row: gathers, block copies and a contiguous batch. */
+  const dropped = idx.filter((i) => i % 3 === 1 || (i >= 100 && i < 140) || i === N - 1);
+  let dir: TempDir;
+  let task: FileScanTask;
+  beforeAll(async () => {
+    dir = await makeTempDir('iceberg-rx-pushdown-types-');
+    const dec = (scale: number, precision: number, words: (i: number) => number[]) =>
+      arrow.makeVector(arrow.makeData({ type: new arrow.Decimal(scale, precision, 128), length: N, data: Uint32Array.from(idx.flatMap(words)) }));
+    const table = makeTable([
+      { name: 'i8', fieldId: 1, vector: arrow.vectorFromArray(idx.map((i) => (i % 5 === 0 ? null : (i % 200) - 100)), new arrow.Int8()) },
+      { name: 'i16', fieldId: 2, vector: arrow.vectorFromArray(idx.map((i) => i * 100 - 15000), new arrow.Int16()) },
+      { name: 'i32', fieldId: 3, vector: arrow.vectorFromArray(idx.map((i) => (i % 7 === 0 ? null : i * 1000)), new arrow.Int32()) },
+      { name: 'i64', fieldId: 4, vector: arrow.vectorFromArray(idx.map((i) => BigInt(i) * 10_000_000_019n - 2n ** 62n), new arrow.Int64()) },
+      { name: 'f32', fieldId: 5, vector: arrow.vectorFromArray(idx.map((i) => i / 4), new arrow.Float32()) },
+      { name: 'f64', fieldId: 6, vector: arrow.vectorFromArray(idx.map((i) => (i % 11 === 0 ? null : i / 3)), new arrow.Float64()) },
+      { name: 'bool', fieldId: 7, vector: arrow.vectorFromArray(idx.map((i) => (i % 4 === 0 ? null : i % 3 === 0)), new arrow.Bool()) },
+      { name: 'str', fieldId: 8, vector: arrow.vectorFromArray(idx.map((i) => (i % 9 === 0 ? null : `s${i}-${'é'.repeat(i % 13)}`)), new arrow.Utf8()) },
+      { name: 'bin', fieldId: 9, vector: arrow.vectorFromArray(idx.map((i) => Uint8Array.from({ length: i % 6 }, (_, k) => (i + k) & 255)), new arrow.Binary()) },
+      { name: 'fixed', fieldId: 10, vector: arrow.vectorFromArray(idx.map((i) => Uint8Array.from({ length: 16 }, (_, k) => (i * 3 + k) & 255)), new arrow.FixedSizeBinary(16)) },
+      { name: 'dec9', fieldId: 11, vector: dec(2, 9, (i) => [i * 12345, 0, 0, 0]) },
+      { name: 'dec38', fieldId: 12, vector: dec(10, 38, (i) => [i * 7, i, i % 3 === 0 ? 0xffffffff : 1, i % 3 === 0 ? 0xffffffff : 0]) },
+      { name: 'date', fieldId: 13, vector: arrow.vectorFromArray(idx.map((i) => new Date(i * 86_400_000)), new arrow.DateDay()) },
+      { name: 'time', fieldId: 14, vector: arrow.makeVector(arrow.makeData({ type: new arrow.TimeMicrosecond(), length: N, data: BigInt64Array.from(idx, (i) => BigInt(i) * 1_000_001n) })) },
+      { name: 'ts', fieldId: 15, vector: arrow.makeVector(arrow.makeData({ type: new arrow.Timestamp(arrow.TimeUnit.MICROSECOND, 'UTC'), length: N, data: BigInt64Array.from(idx, (i) => BigInt(i) * 3_600_000_000n) })) },
+      { name: 'list', fieldId: 16, vector: arrow.vectorFromArray(idx.map((i) => (i % 8 === 0 ? null : Array.from({ length: i % 4 }, (_, k) => i * 10 + k))), new arrow.List(new arrow.Field('element', new arrow.Int32(), true))) },
+      { name: 'st', fieldId: 17, vector: arrow.vectorFromArray(idx.map((i) => (i % 10 === 0 ? null : { a: BigInt(i), b: `b${i}` })), new arrow.Struct([new arrow.Field('a', new arrow.Int64(), true), new arrow.Field('b', new arrow.Utf8(), true)])) },
+    ]);
+    const bytes = toParquetBytes(table, N);
+    task = dataTask(await dir.write('types.parquet', bytes), bytes.length, N);
+  });
+  afterAll(() => dir.cleanup());
+
+  /** Hands decoded batches through unchanged (every top-level column). */
+  const passThrough = (names: string[]): ReadDataFileContext['projection'] => ({
+    schema: new arrow.Schema([]),
+    outputColumns: names.length,
+    forFile: () => ({ columns: names, project: (decoded) => decoded! }),
+  });
+  const rows = (batches: FileBatch[]): unknown[] =>
+    batches.flatMap((b) => b.batch.toArray().map((r) => JSON.stringify(r.toJSON(), (_k, v) => (typeof v === 'bigint' ? `${v}n` : ArrayBuffer.isView(v) ? Array.from(v as Uint8Array) : v))));
+
+  it('equals the rows read without deletes, minus the deleted ones', async () => {
+    const names = ['i8', 'i16', 'i32', 'i64', 'f32', 'f64', 'bool', 'str', 'bin', 'fixed', 'dec9', 'dec38', 'date', 'time', 'ts', 'list', 'st'];
+    const read = (rowSelection?: ReadDataFileContext['rowSelection']) => lastValueFrom(readDataFile(task, {
+      io: new LocalFileIO(), projection: passThrough(names), batchSize: 64, decode, signal: new AbortController().signal, stats: createScanStats(), rowSelection,
+    }).pipe(toArray()));
+    const all = rows(await read());
+    expect(all).toHaveLength(N);
+    const set = PositionSet.fromSorted(Float64Array.from(dropped));
+    const kept = await read({ deleted: { kind: 'position', markRange: (first, count, mask) => set.markRange(first, count, mask) } });
+    expect(kept.every((b) => b.positionDeletesApplied === true)).toBe(true);
+    expect(rows(kept)).toEqual(all.filter((_r, i) => !dropped.includes(i)));
+  });
+});
+
