@@ -170,7 +170,7 @@ function takeVariable(data: Data, n: number, runs: KeptRuns, base: object): Data
   return makeData({ ...base, valueOffsets: outOffsets, data: out.subarray(0, total) } as never);
 }
 
-/** Copies bytes `[from, to)` of `src` to `dst` at `at`: a block copy when long, four bytes at a time otherwise. */
+/** Copies bytes `[from, to)` of `src` to `dst` at `at`: a block copy when long, {@link copySmall} otherwise. */
 function copyBytes(src: Uint8Array, srcView: DataView, from: number, to: number, dst: Uint8Array, dstView: DataView, at: number): void {
   if (to - from >= BYTE_RUN_COPY_MIN) dst.set(src.subarray(from, to), at);
   else copySmall(src, srcView, from, to, dst, dstView, at);

@@ -31,8 +31,8 @@ export interface ApplyDeletesOptions {
  * dropped. Position deletes and deletion vectors are handed to the reader first
  * (`context.rowSelection`): a Parquet reader drops those rows while it copies each batch out of the
  * decoder, which saves a second copy, and marks the batch `positionDeletesApplied`; this stage
- * removes them from any batch that is not marked. `stats.deleteFilesRead` and `stats.rowsDeleted.{position,deletionVector,equality}`
- * count as it goes.
+ * removes them from any batch that is not marked. `stats.deleteFilesRead` and
+ * `stats.rowsDeleted.{position,deletionVector,equality}` count as it goes.
  *
  *     load(task):    ----(d|)           d: positions 1 and 5 of the file are deleted
  *     source:            --a--b--|      a: rows 0-3, b: rows 4-5 (subscribed once d arrived)

@@ -18,8 +18,8 @@ export interface DeletedRows {
 /**
  * A per-file hand-off from the delete stage to the reader. The stage sets `deleted` before it
  * subscribes to the file's batches; a reader that honours it drops those rows and marks its
- * batches `positionDeletesApplied`. A reader that ignores it (Avro files, count-only reads, a
- * custom reader) leaves its batches unmarked, and the stage removes the rows itself.
+ * batches `positionDeletesApplied`. A reader that ignores it (the Avro reader, a custom reader)
+ * leaves its batches unmarked, and the stage removes the rows itself.
  */
 export interface RowSelectionSlot {
   deleted?: DeletedRows;
