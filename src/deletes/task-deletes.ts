@@ -4,7 +4,7 @@
  */
 import { Type, type Data, type Field, type RecordBatch, type Schema } from 'apache-arrow';
 import { IcebergScanError } from '../errors.ts';
-import type { FileBatch } from '../read/file-batch.ts';
+import { keptRowPositions, rowPosition, type FileBatch } from '../read/file-batch.ts';
 import type { DeletedRows } from '../read/row-selection.ts';
 import { arrowKeyOf, joinKey, type KeyPart } from './equality-key.ts';
 import type { EqualityDeleteSet } from './equality-delete-file.ts';
@@ -57,9 +57,9 @@ export function deletedRowsOf(deletes: TaskDeletes): DeletedRows | undefined {
 
 /**
  * Applies `deletes` to `input`: position sets and the deletion vector by absolute position
- * (`firstRowPosition + i`; skipped when the reader applied them, `positionDeletesApplied`), then
- * equality sets on the rows still alive. The output batch keeps the input's columns; its
- * `firstRowPosition` is the position of its first surviving row.
+ * (`firstRowPosition + i`, or `+ rowOffsets[i]`; skipped when the reader applied them,
+ * `positionDeletesApplied`), then equality sets on the rows still alive. The output batch keeps the
+ * input's columns; its `firstRowPosition` and `rowOffsets` place its surviving rows.
  *
  * @throws IcebergScanError `not_found` when an equality column is not in the batch (the projection
  *   must read the equality field ids as helper columns: `createProjectionPlanner({ extraFieldIds })`).
@@ -71,8 +71,9 @@ export function applyTaskDeletes(deletes: TaskDeletes, input: FileBatch): Applie
   if (input.positionDeletesApplied === true && deletes.equality.length === 0) return { batch: input, deleted };
   const mask = new Uint8Array(n);
   if (input.positionDeletesApplied !== true) {
-    if (deletes.deletionVector !== undefined) deleted.deletionVector += deletes.deletionVector.markRange(first, n, mask);
-    for (const set of deletes.positions) deleted.position += set.markRange(first, n, mask);
+    const mark = (set: PositionSet): number => (input.rowOffsets === undefined ? set.markRange(first, n, mask) : markRows(set, input, mask));
+    if (deletes.deletionVector !== undefined) deleted.deletionVector += mark(deletes.deletionVector);
+    for (const set of deletes.positions) deleted.position += mark(set);
   }
   for (const eq of deletes.equality) deleted.equality += markEquality(eq, batch, mask, deletes.dataFilePath);
   const removed = deleted.position + deleted.deletionVector + deleted.equality;
@@ -80,7 +81,19 @@ export function applyTaskDeletes(deletes: TaskDeletes, input: FileBatch): Applie
   if (removed === n) return { batch: undefined, deleted };
   const keep = new Int32Array(n - removed);
   for (let i = 0, k = 0; i < n; i++) if (mask[i] === 0) keep[k++] = i;
-  return { batch: { ...input, batch: takeRows(batch, keep), firstRowPosition: first + keep[0]! }, deleted };
+  return { batch: { ...input, batch: takeRows(batch, keep), ...keptRowPositions(first, input.rowOffsets, keep) }, deleted };
+}
+
+/** Marks the rows of a batch with gaps (`rowOffsets`) whose position is in `set`; returns how many were newly marked. */
+function markRows(set: PositionSet, input: FileBatch, mask: Uint8Array): number {
+  let marked = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (mask[i] === 0 && set.has(rowPosition(input, i))) {
+      mask[i] = 1;
+      marked++;
+    }
+  }
+  return marked;
 }
 
 /** Marks rows equal to a delete row of `eq`; returns how many were newly marked. */

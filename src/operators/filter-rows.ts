@@ -8,7 +8,7 @@ import { takeRows } from '../deletes/take-rows.ts';
 import { bindExpression, type BoundExpression } from '../expr/bind.ts';
 import { evaluateRows } from '../expr/evaluate-rows.ts';
 import type { Expression } from '../expr/expression.ts';
-import type { FileBatch } from '../read/file-batch.ts';
+import { keptRowPositions, type FileBatch } from '../read/file-batch.ts';
 import type { FileStage } from '../scan/file-stage.ts';
 import type { StructType } from '../spec/schema.ts';
 
@@ -91,7 +91,7 @@ export function filterRows(options: FilterRowsOptions): FileStage {
           if (kept === 0) return undefined;
           const indices = new Int32Array(kept);
           for (let i = 0, j = 0; i < n; i++) if (selection[i]) indices[j++] = i;
-          return { ...input, batch: takeRows(input.batch, indices), firstRowPosition: input.firstRowPosition + indices[0] };
+          return { ...input, batch: takeRows(input.batch, indices), ...keptRowPositions(input.firstRowPosition, input.rowOffsets, indices) };
         }),
         filter((b): b is FileBatch => b !== undefined),
       );

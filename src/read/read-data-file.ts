@@ -9,7 +9,7 @@ import type { FileMetaData } from 'hyparquet';
 import { IcebergScanError } from '../errors.ts';
 import type { InputFile } from '../io/input-file.ts';
 import type { FileScanTask } from '../scan/file-scan-task.ts';
-import type { FileBatch } from './file-batch.ts';
+import { keptRowPositions, type FileBatch } from './file-batch.ts';
 import { readAvroDataFile } from './avro/read-avro-data-file.ts';
 import { validateColumnPaths } from './column-paths.ts';
 import { MemoryBlob, fetchRegions, type ByteRegion } from './memory-blob.ts';
@@ -108,7 +108,8 @@ async function readFile(
       if (kept.length === 0) return;
     }
     const batch = projection.project(decoded, position, numRows, kept);
-    if (batch.numRows > 0) subscriber.next({ task, batch, firstRowPosition: position + (kept?.[0] ?? 0), ...applied });
+    if (batch.numRows === 0) return;
+    subscriber.next({ task, batch, ...(kept === undefined ? { firstRowPosition: position } : keptRowPositions(position, undefined, kept)), ...applied });
   };
   if (columns.length === 0) {
     await countOnly(footer.row_groups.map((rg) => Number(rg.num_rows)), rowGroups, firstRows, deleted, ctx, signal, path, emit);

@@ -11,7 +11,7 @@ import { PositionSet } from '../../../src/deletes/position-set.ts';
 import { LocalFileIO } from '../../../src/io/local-file-io.ts';
 import { applyDeletes } from '../../../src/operators/apply-deletes.ts';
 import { createProjectionPlanner } from '../../../src/projection/create-projection-planner.ts';
-import type { FileBatch } from '../../../src/read/file-batch.ts';
+import { rowPosition, type FileBatch } from '../../../src/read/file-batch.ts';
 import { readDataFile } from '../../../src/read/read-data-file.ts';
 import type { ReadDataFileContext } from '../../../src/read/read-context.ts';
 import type { DeleteFile, FileScanTask } from '../../../src/scan/file-scan-task.ts';
@@ -139,7 +139,12 @@ describe.each(['worker', 'in-process'] as const)('deletes pushed into the reader
     };
     const out: FileBatch[] = await lastValueFrom(readDataFile(plain, ctx).pipe(toArray()));
     expect(out.every((b) => b.positionDeletesApplied === true)).toBe(true);
-    for (const b of out) expect(b.firstRowPosition).toBe(Number(b.batch.getChild('id')!.get(0)));
+    // row i of a batch sits at rowPosition(b, i), and id i was written at position i
+    for (const b of out) {
+      const ids = Array.from(b.batch.getChild('id')!.toArray() as BigInt64Array, Number);
+      expect(ids.map((_id, i) => rowPosition(b, i))).toEqual(ids);
+    }
+    expect(out.some((b) => b.rowOffsets !== undefined)).toBe(true);
     // rows 128-191 are one whole batch: nothing is emitted for it
     expect(out.some((b) => b.firstRowPosition >= 128 && b.firstRowPosition < 192)).toBe(false);
     expect(stats.rowsDeleted.position).toBe(DELETED.length);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { PositionSetBuilder, type PositionSet } from '../../../src/deletes/position-set.ts';
 import { applyTaskDeletes } from '../../../src/deletes/task-deletes.ts';
+import { takeRows } from '../../../src/deletes/take-rows.ts';
+import { rowPosition } from '../../../src/read/file-batch.ts';
 import { fakeTask } from '../../helpers/marble-batches.ts';
 import { idBatchWithFieldId } from './delete-test-files.ts';
 
@@ -46,6 +48,18 @@ describe('applyTaskDeletes', () => {
       ),
       { numRuns: 200, seed: 11 },
     );
+  });
+
+  it('reads the positions of a batch with gaps from its rowOffsets, and places the survivors', () => {
+    // rows at positions 10, 12, 13, 17, 20 (ids equal positions)
+    const offsets = Int32Array.from([0, 2, 3, 7, 10]);
+    const batch = takeRows(idBatchWithFieldId(10, 11), Int32Array.from(offsets));
+    const deletes = { dataFilePath: 'f.parquet', positions: [setOf([11, 13, 20])], deletionVector: undefined, equality: [] };
+    const out = applyTaskDeletes(deletes, { task, batch, firstRowPosition: 10, rowOffsets: offsets });
+    expect(out.deleted.position).toBe(2);
+    expect(ids(out.batch)).toEqual([10, 12, 17]);
+    const survivors = out.batch!;
+    expect(Array.from({ length: survivors.batch.numRows }, (_, i) => rowPosition(survivors, i))).toEqual([10, 12, 17]);
   });
 
   it('counts a row deleted by both a DV and a position file once, for the DV', () => {
