@@ -158,7 +158,7 @@ async function run(request: DecodeMessage, job: Job, tail: readonly WireRegion[]
       streamRowGroup(open!.file, request.rowGroup, request.columns, request.batchSize, request.slice),
     );
     job.reader = reader;
-    await pump(id, job, reader, open.blob, request);
+    await pump(id, job, reader, open.blob, request.deleted, request.batchSize);
   } catch (error) {
     const fatal = error instanceof WebAssembly.RuntimeError;
     post({ type: 'error', id, message: (error as Error)?.message ?? String(error), fatal, readFailed: error instanceof SharedLoadError });
@@ -172,11 +172,9 @@ async function run(request: DecodeMessage, job: Job, tail: readonly WireRegion[]
 
 /**
  * Posts the reader's batches, waiting for credit; sends 'done' at the end or on cancel. With
- * `request.deleted`, each batch keeps only its rows not marked there (see `DecodeMessage.deleted`).
- * The first batch hands the request's region buffers back (see `BatchMessage.released`).
+ * `deleted`, each batch keeps only its rows not marked there (see `DecodeMessage.deleted`).
  */
-async function pump(id: number, job: Job, reader: WasmBatchReader, blob: MemoryBlob, request: DecodeMessage): Promise<void> {
-  const { deleted, batchSize } = request;
+async function pump(id: number, job: Job, reader: WasmBatchReader, blob: MemoryBlob, deleted: Uint8Array | undefined, batchSize: number): Promise<void> {
   let done = false;
   let first = true;
   let row = 0; // slice rows covered by the batches so far
@@ -214,10 +212,7 @@ async function pump(id: number, job: Job, reader: WasmBatchReader, blob: MemoryB
       const transfer = new Set<ArrayBuffer>();
       const wire = batchToWire(batch, transfer);
       job.credit -= 1;
-      // parquet-wasm has copied the regions in: hand their buffers back (this isolate rarely collects)
-      const released = first ? request.regions.map((r) => r.bytes.buffer as ArrayBuffer) : [];
-      for (const buffer of released) transfer.add(buffer);
-      post({ type: 'batch', id, batch: wire, ...(first ? { schema: schemaToWire(batch.schema), released } : {}) }, [...transfer]);
+      post({ type: 'batch', id, batch: wire, ...(first ? { schema: schemaToWire(batch.schema) } : {}) }, [...transfer]);
       first = false;
       while (job.credit <= 0 && !job.cancelled) await new Promise<void>((resolve) => (job.wake = resolve));
       job.wake = undefined;
