@@ -36,6 +36,7 @@ export function rowPosition(fb: FileBatch, i: number): number {
  * Where the rows `kept` (ascending indices into rows whose positions are `firstRowPosition +
  * (offsets?.[i] ?? i)`) sit: the first one's position, and the others' offsets from it unless they
  * are contiguous (`rowOffsets` undefined then: spread over a batch, it clears the old offsets).
+ * The result may share `kept`: neither may be changed afterwards.
  */
 export function keptRowPositions(
   firstRowPosition: number, offsets: Int32Array | undefined, kept: Int32Array,
@@ -45,6 +46,8 @@ export function keptRowPositions(
   if (n === 0) return { firstRowPosition, rowOffsets: undefined };
   const base = at(kept[0]!);
   if (at(kept[n - 1]!) - base === n - 1) return { firstRowPosition: firstRowPosition + base, rowOffsets: undefined };
+  // the kept indices themselves when they already count from the first row (no copy)
+  if (offsets === undefined && base === 0) return { firstRowPosition, rowOffsets: kept };
   const rowOffsets = new Int32Array(n);
   for (let j = 0; j < n; j++) rowOffsets[j] = at(kept[j]!) - base;
   return { firstRowPosition: firstRowPosition + base, rowOffsets };
