@@ -13,7 +13,7 @@ import { compressors } from 'hyparquet-compressors';
 import { IcebergScanError, abortedError, asScanError } from '../errors.ts';
 import type { FileIO, InputFile } from '../io/input-file.ts';
 import { MemoryBlob, fetchRegions } from '../read/memory-blob.ts';
-import { freeWasmBatch, openWasmParquetFile, streamRowGroup, toArrowBatch, type WasmParquetFile } from '../read/parquet-wasm.ts';
+import { freeWasmBatch, openWasmParquetFile, streamRowGroup, useArrowView, type WasmParquetFile } from '../read/parquet-wasm.ts';
 import { columnChunkRanges } from '../read/row-group-plan.ts';
 import type { DeleteFile } from '../scan/file-scan-task.ts';
 import { findDeleteColumn, readDeleteFileTail, tailBackedBuffer } from './delete-file-buffer.ts';
@@ -158,15 +158,17 @@ async function decodeRowGroup(
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      let batch: RecordBatch;
+      if (blob.misses.length > 0) {
+        freeWasmBatch(value);
+        throw new IcebergScanError('data_invalid', 'delete file read outside its planned ranges', { path });
+      }
       try {
-        batch = toArrowBatch(value);
+        // read in place: the collector copies what it keeps
+        useArrowView(value, onBatch);
       } catch (error) {
         freeWasmBatch(value);
         throw error;
       }
-      if (blob.misses.length > 0) throw new IcebergScanError('data_invalid', 'delete file read outside its planned ranges', { path });
-      onBatch(batch);
     }
   } catch (error) {
     throw asScanError(error, 'data_invalid', path);

@@ -57,6 +57,20 @@ export function toArrowBatch(batch: pw.RecordBatch, kept?: Int32Array): RecordBa
 }
 
 /**
+ * Hands `use` the wasm batch as an apache-arrow `RecordBatch` that views wasm memory (nothing
+ * copied), then frees the wasm side: `use` must copy what it keeps and must not call parquet-wasm.
+ */
+export function useArrowView<T>(batch: pw.RecordBatch, use: (view: RecordBatch) => T): T {
+  const ffi = batch.intoFFI();
+  try {
+    const inPlace = parseRecordBatch(pw.wasmMemory().buffer, ffi.arrayAddr(), ffi.schemaAddr(), false);
+    return use(new RecordBatch(inPlace.schema, fullViews(inPlace.data) as Data<Struct>));
+  } finally {
+    ffi.free();
+  }
+}
+
+/**
  * `data` with each fixed-width values view spanning all its rows. arrow-js-ffi's views (not its
  * copies) count elements as rows, which cuts multi-word values short: a decimal128 view held a
  * quarter of its values (seen with arrow-js-ffi 0.4.3).
