@@ -20,6 +20,7 @@ import { readParquetTail } from '../src/read/parquet-footer.ts';
 import { projectedCompressedBytes } from '../src/read/row-group-plan.ts';
 import { DEFAULT_DECODE_ROWS } from '../src/read/row-group-slices.ts';
 import { wasmMemoryBytes } from '../src/read/parquet-wasm.ts';
+import { sharedWorkerDecoder } from '../src/read/worker/decode-isolated.ts';
 import type { FileBatch } from '../src/read/file-batch.ts';
 import type { FileScanTask } from '../src/scan/file-scan-task.ts';
 import { BENCH_SCHEMA, ensureBenchFile, ensureWarmupFile, parseSize } from './lib/bench-table.ts';
@@ -48,6 +49,8 @@ interface ModeResult {
   peakRss: number;
   peakAboveBaseline: number;
   wasmMemoryBytes: number;
+  /** The decode worker's wasm memory (largest reported; 0 when decoding in process). */
+  workerWasmMemoryBytes: number;
   firstBatchMs: number;
   footerMs: number;
   firstBatchAfterFooterMs: number;
@@ -136,6 +139,7 @@ async function runMode(mode: 'streaming' | 'materializing', path: string, baseli
     peakRss,
     peakAboveBaseline: peakRss - baselineRss,
     wasmMemoryBytes: wasmMemoryBytes(),
+    workerWasmMemoryBytes: DECODE === 'worker' ? sharedWorkerDecoder().stats.maxWasmBytes : 0,
     firstBatchMs: firstAt - started,
     footerMs: footerAt - started,
     firstBatchAfterFooterMs: firstAt - footerAt,
@@ -208,6 +212,7 @@ async function main(): Promise<void> {
     worstPeakAboveBaseline: worst,
     worstRatio: worst / fileSize,
     streamingWasmMemory: streaming.wasmMemoryBytes,
+    streamingWorkerWasmMemory: streaming.workerWasmMemoryBytes,
     firstBatchMs: streaming.firstBatchMs,
     footerMs: streaming.footerMs,
     firstBatchAfterFooterMs: streaming.firstBatchAfterFooterMs,

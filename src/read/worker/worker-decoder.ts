@@ -90,6 +90,8 @@ export interface WorkerDecoderStats {
   tailsSent: number;
   /** Times `shared.load` was called because the chosen worker did not hold the bytes. */
   sharedLoads: number;
+  /** Largest parquet-wasm linear memory a worker reported (it never shrinks while the worker lives). */
+  maxWasmBytes: number;
 }
 
 /** A request in flight, as the main thread tracks it. */
@@ -146,7 +148,7 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
   const maxWasmBytes = options.maxWasmBytes ?? 512 * 1024 * 1024;
   const slots: Slot[] = [];
   let nextId = 1;
-  const stats: WorkerDecoderStats = { spawned: 0, crashed: 0, retired: 0, batchesReceived: 0, requestsDone: 0, tailsSent: 0, sharedLoads: 0 };
+  const stats: WorkerDecoderStats = { spawned: 0, crashed: 0, retired: 0, batchesReceived: 0, requestsDone: 0, tailsSent: 0, sharedLoads: 0, maxWasmBytes: 0 };
 
   const spawn = (): Slot => {
     const worker = startWorker();
@@ -169,7 +171,10 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): WorkerD
     }
     const p = slot.pending.get(message.id);
     if (message.type === 'batch') stats.batchesReceived += 1;
-    if (message.type === 'done') stats.requestsDone += 1;
+    if (message.type === 'done') {
+      stats.requestsDone += 1;
+      stats.maxWasmBytes = Math.max(stats.maxWasmBytes, message.wasmBytes);
+    }
     if (message.type === 'done' && message.wasmBytes > maxWasmBytes) slot.retiring = true;
     if (slot.retiring && slot.pending.size === 0 && !slot.dead) retire(slot);
     if (p === undefined) return;

@@ -112,6 +112,9 @@ describe('createWorkerDecoder', () => {
     expect(rowsOf(await decode({ offset: 0, limit: 1000 }))).toEqual(rowsOf(await inProcess(good, 1, ['name'], 1000, { offset: 0, limit: 1000 })));
     expect(pool.stats.tailsSent - before.tailsSent).toBe(2);
     expect(pool.stats.sharedLoads - before.sharedLoads).toBe(2);
+    // the workers' wasm memory, as they report it (at least the one 64 KiB page every instance has)
+    expect(pool.stats.maxWasmBytes).toBeGreaterThanOrEqual(65536);
+    expect(pool.stats.maxWasmBytes % 65536).toBe(0);
   });
 
   it('keeps byte ranges of a first slice for the later slices of the row group (no load)', async () => {
