@@ -47,8 +47,7 @@ export function toArrowBatch(batch: pw.RecordBatch, kept?: Int32Array): RecordBa
   try {
     const memory = pw.wasmMemory().buffer;
     if (kept === undefined) return parseRecordBatch(memory, ffi.arrayAddr(), ffi.schemaAddr(), true);
-    const inPlace = parseRecordBatch(memory, ffi.arrayAddr(), ffi.schemaAddr(), false);
-    const taken = takeRows(new RecordBatch(inPlace.schema, fullViews(inPlace.data) as Data<Struct>), kept);
+    const taken = takeRows(viewOf(ffi, memory), kept);
     // takeRows shares what it need not copy (one contiguous run, dictionaries): copy those out.
     return new RecordBatch(taken.schema, ownedData(taken.data, memory) as Data<Struct>);
   } finally {
@@ -63,11 +62,16 @@ export function toArrowBatch(batch: pw.RecordBatch, kept?: Int32Array): RecordBa
 export function useArrowView<T>(batch: pw.RecordBatch, use: (view: RecordBatch) => T): T {
   const ffi = batch.intoFFI();
   try {
-    const inPlace = parseRecordBatch(pw.wasmMemory().buffer, ffi.arrayAddr(), ffi.schemaAddr(), false);
-    return use(new RecordBatch(inPlace.schema, fullViews(inPlace.data) as Data<Struct>));
+    return use(viewOf(ffi, pw.wasmMemory().buffer));
   } finally {
     ffi.free();
   }
+}
+
+/** The exported batch as apache-arrow views of wasm memory, fixed-width views spanning all rows. */
+function viewOf(ffi: ReturnType<pw.RecordBatch['intoFFI']>, memory: ArrayBuffer): RecordBatch {
+  const inPlace = parseRecordBatch(memory, ffi.arrayAddr(), ffi.schemaAddr(), false);
+  return new RecordBatch(inPlace.schema, fullViews(inPlace.data) as Data<Struct>);
 }
 
 /**
