@@ -17,7 +17,7 @@ import { readParquetTail, type ParquetTail } from './parquet-footer.ts';
 import { awaitPace, fileReadObservable, type ReadDataFileContext } from './read-context.ts';
 import { decodeRowGroupIsolated, forgetIsolatedFile } from './worker/decode-isolated.ts';
 import { rowGroupFirstRows, selectRowGroups } from './row-group-plan.ts';
-import { deletionMask, keptOffsets, type DeletedRows } from './row-selection.ts';
+import { deletionMask, keptOffsets, keptRowsOf, type DeletedRows } from './row-selection.ts';
 import { DEFAULT_DECODE_ROWS, planRowGroupSlices, type RowGroupSlice } from './row-group-slices.ts';
 import {
   freeWasmBatch,
@@ -333,8 +333,7 @@ async function decodeSlice(
         return;
       }
       const rows = r.value.numRows;
-      const mask = deletionMask(deleted, position, rows);
-      const kept = mask === undefined ? undefined : keptOffsets(mask, 0, rows);
+      const kept = keptRowsOf(deleted, position, rows);
       // a batch whose rows are all deleted is not converted at all
       if (kept?.length === 0) freeWasmBatch(r.value);
       emit(kept?.length === 0 ? undefined : toArrowBatch(r.value, kept), position, rows, kept);
@@ -364,8 +363,7 @@ async function countOnly(
       await awaitPace(ctx.pace, signal, path);
       const position = firstRows[k]! + offset;
       const rows = Math.min(ctx.batchSize, n - offset);
-      const mask = deletionMask(deleted, position, rows);
-      emit(undefined, position, rows, mask === undefined ? undefined : keptOffsets(mask, 0, rows));
+      emit(undefined, position, rows, keptRowsOf(deleted, position, rows));
     }
   }
 }

@@ -44,3 +44,9 @@ export function deletionMask(deleted: DeletedRows | undefined, first: number, co
   const mask = new Uint8Array(count);
   return deleted.markRange(first, count, mask) === 0 ? undefined : mask;
 }
+
+/** The kept offsets of rows `[first, first + count)` of the file, or `undefined` when none is deleted. */
+export function keptRowsOf(deleted: DeletedRows | undefined, first: number, count: number): Int32Array | undefined {
+  const mask = deletionMask(deleted, first, count);
+  return mask === undefined ? undefined : keptOffsets(mask, 0, count);
+}
