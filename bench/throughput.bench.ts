@@ -11,7 +11,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { LocalFileIO } from '../src/io/local-file-io.ts';
 import { scanTasks } from '../src/scan/scan-tasks.ts';
 import { DEFAULT_BATCH_SIZE } from '../src/scan/scan-options.ts';
-import type { FileScanTask } from '../src/scan/file-scan-task.ts';
+import type { FileScanTask } from '../src/task/file-scan-task.ts';
 import { BENCH_SCHEMA, ensureBenchFile, parseSize } from './lib/bench-table.ts';
 import { passThroughProjection } from './lib/pass-through-projection.ts';
 import { parquetWasmStreamRows, readParquetRows } from './lib/parquet-wasm-baselines.ts';

@@ -4,9 +4,10 @@ import { TestScheduler } from 'rxjs/testing';
 import { applyDeletes } from '../src/operators/apply-deletes.ts';
 import { PositionSetBuilder } from '../src/deletes/position-set.ts';
 import type { TaskDeletes } from '../src/deletes/task-deletes.ts';
-import type { FileBatch } from '../src/read/file-batch.ts';
-import type { DeleteFile, FileScanTask } from '../src/scan/file-scan-task.ts';
-import { createScanStats } from '../src/scan/scan-stats.ts';
+import type { FileBatch } from '../src/task/file-batch.ts';
+import type { FileScanTask } from '../src/task/file-scan-task.ts';
+import type { DeleteFile } from '../src/metadata/content-file.ts';
+import { createScanStats } from '../src/task/scan-stats.ts';
 import { fakeTask, fileBatch } from '../test/helpers/marble-batches.ts';
 import { IcebergScanError } from '../src/errors.ts';
 

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { map, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { filterRows } from '../src/operators/filter-rows.ts';
-import type { FileBatch } from '../src/read/file-batch.ts';
-import type { FileScanTask } from '../src/scan/file-scan-task.ts';
-import type { FileStageContext } from '../src/scan/file-stage.ts';
-import { createScanStats, type ScanStats } from '../src/scan/scan-stats.ts';
-import type { Schema } from '../src/spec/schema.ts';
+import type { FileBatch } from '../src/task/file-batch.ts';
+import type { FileScanTask } from '../src/task/file-scan-task.ts';
+import type { FileStageContext } from '../src/task/file-stage.ts';
+import { createScanStats, type ScanStats } from '../src/task/scan-stats.ts';
+import type { Schema } from '../src/metadata/schema.ts';
 import { fakeTask, fileBatch, idRange } from '../test/helpers/marble-batches.ts';
 
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));

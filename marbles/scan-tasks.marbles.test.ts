@@ -3,9 +3,9 @@ import * as arrow from 'apache-arrow';
 import { map, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { scanTasks } from '../src/scan/scan-tasks.ts';
-import type { FileBatch } from '../src/read/file-batch.ts';
+import type { FileBatch } from '../src/task/file-batch.ts';
 import type { FileIO } from '../src/io/input-file.ts';
-import type { ProjectionPlanner } from '../src/projection/file-projection.ts';
+import type { ProjectionPlanner } from '../src/task/file-projection.ts';
 import { IcebergScanError } from '../src/errors.ts';
 import { fakeTask, fileBatch, idBatch, idRange } from '../test/helpers/marble-batches.ts';
 

@@ -17,12 +17,12 @@ export type { LoadTableOptions } from './table/load-table.ts';
 export { Table } from './table/table.ts';
 export type { ScanPlugins } from './table/table.ts';
 export { defaultScanPlugins } from './table/default-plugins.ts';
-export type { TableMetadata } from './spec/table-metadata.ts';
-export type { Snapshot, SnapshotId } from './spec/snapshot.ts';
-export type { PartitionSpec } from './spec/partition-spec.ts';
-export type { Schema, NestedField, IcebergType } from './spec/schema.ts';
-export { parseNameMapping } from './spec/name-mapping.ts';
-export type { NameMapping } from './spec/name-mapping.ts';
+export type { TableMetadata } from './metadata/table-metadata.ts';
+export type { Snapshot, SnapshotId } from './metadata/snapshot.ts';
+export type { PartitionSpec } from './metadata/partition-spec.ts';
+export type { Schema, NestedField, IcebergType } from './metadata/schema.ts';
+export { parseNameMapping } from './metadata/name-mapping.ts';
+export type { NameMapping } from './metadata/name-mapping.ts';
 
 // Planning
 export { TableScan } from './table/table-scan.ts';
@@ -30,8 +30,10 @@ export type { TableScanOptions } from './table/table-scan.ts';
 export type { SnapshotSelection } from './table/select-snapshot.ts';
 export { planFiles } from './scan/plan-files.ts';
 export type { PlanFilesOptions, PlanPruning } from './scan/plan-files.ts';
-export { FileScanTask, ContentFile } from './scan/file-scan-task.ts';
-export type { FileScanTaskInput, DataFile, DeleteFile } from './scan/file-scan-task.ts';
+export { FileScanTask } from './task/file-scan-task.ts';
+export { ContentFile } from './metadata/content-file.ts';
+export type { FileScanTaskInput } from './task/file-scan-task.ts';
+export type { DataFile, DeleteFile } from './metadata/content-file.ts';
 
 // Reading tasks
 export { scanTasks, scanTasksIterable } from './scan/scan-tasks.ts';
@@ -40,14 +42,14 @@ export { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, DEFAULT_HIGH_WATER_MARK } from
 export type { ScanTasksOptions } from './scan/scan-options.ts';
 export { ArrowScan } from './scan/arrow-scan.ts';
 export type { ArrowScanOptions } from './scan/arrow-scan.ts';
-export type { ScanStats } from './scan/scan-stats.ts';
-export type { FileStage, FileStageContext, RowGroupFilter } from './scan/file-stage.ts';
-export type { FileBatch } from './read/file-batch.ts';
+export type { ScanStats } from './task/scan-stats.ts';
+export type { FileStage, FileStageContext, RowGroupFilter } from './task/file-stage.ts';
+export type { FileBatch } from './task/file-batch.ts';
 export { configureSharedWorkerDecoder, closeSharedWorkerDecoder } from './read/worker/decode-isolated.ts';
 
 // Projection
 export { createProjectionPlanner } from './projection/create-projection-planner.ts';
-export type { ProjectionPlanner, FileProjection } from './projection/file-projection.ts';
+export type { ProjectionPlanner, FileProjection } from './task/file-projection.ts';
 
 // Filters
 export { parseFilter } from './expr/parse-filter.ts';

@@ -4,7 +4,7 @@
  */
 import type { Schema } from 'apache-arrow';
 import type { FileMetaData } from 'hyparquet';
-import type { ProjectionPlanner } from '../../src/projection/file-projection.ts';
+import type { ProjectionPlanner } from '../../src/task/file-projection.ts';
 
 /** A planner reading the given top-level columns of every file as they are. */
 export function passThroughProjection(schema: Schema): ProjectionPlanner {

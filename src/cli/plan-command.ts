@@ -3,7 +3,7 @@
  * partition, attached delete files) as planning produces them, then what pruning removed.
  */
 import { loadTable } from '../table/load-table.ts';
-import type { FileScanTask } from '../scan/file-scan-task.ts';
+import type { FileScanTask } from '../task/file-scan-task.ts';
 import { describeError, exitCodeOf, EXIT_OK } from './cli-error.ts';
 import type { CliEnv } from './cli-env.ts';
 import { createOutputSink } from './output-sink.ts';

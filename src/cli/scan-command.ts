@@ -5,9 +5,9 @@
  */
 import { lastValueFrom, reduce } from 'rxjs';
 import { isIcebergScanError } from '../errors.ts';
-import type { ScanStats } from '../scan/scan-stats.ts';
+import type { ScanStats } from '../task/scan-stats.ts';
 import { loadTable } from '../table/load-table.ts';
-import type { TableScan } from '../table/table-scan.ts';
+import { TableScan } from '../table/table-scan.ts';
 import { describeError, exitCodeOf, EXIT_OK } from './cli-error.ts';
 import type { CliEnv } from './cli-env.ts';
 import { createOutputSink } from './output-sink.ts';
@@ -51,7 +51,7 @@ export function statsReport(stats: ScanStats, seconds: number): ScanStatsReport 
 
 /** Counts the planned tasks in the background so the progress line can show a total. */
 function countTasks(scan: TableScan, onTotal: (n: number) => void, signal: AbortSignal): void {
-  const planning = scan.table.scan({ ...scan.options, signal });
+  const planning = new TableScan(scan.table, { ...scan.options, signal });
   lastValueFrom(planning.planFiles().pipe(reduce((n) => n + 1, 0)), { defaultValue: 0 }).then(onTotal, () => undefined);
 }
 

@@ -2,7 +2,7 @@
  * The `inspect` report of a table: format version, locations, schemas with field ids and types,
  * partition specs, sort orders, snapshots, refs and properties, as plain JSON and as text.
  */
-import type { IcebergType, NestedField, Schema } from '../spec/schema.ts';
+import type { IcebergType, NestedField, Schema } from '../metadata/schema.ts';
 import type { Table } from '../table/table.ts';
 
 /** One line of a schema tree: a field (or list element / map key / map value) with its depth. */

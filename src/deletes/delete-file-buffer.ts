@@ -6,7 +6,7 @@ import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
 import { IcebergScanError, isIcebergScanError } from '../errors.ts';
 import type { FileIO, InputFile } from '../io/input-file.ts';
 import { readParquetTail, type ParquetTail } from '../read/parquet-footer.ts';
-import type { DeleteFile } from '../scan/file-scan-task.ts';
+import type { DeleteFile } from '../metadata/content-file.ts';
 
 /** A delete file opened for hyparquet. */
 export interface OpenedDeleteFile {

@@ -4,8 +4,9 @@
  */
 import { IcebergScanError } from '../errors.ts';
 import type { FileIO } from '../io/input-file.ts';
-import type { DeleteFile, FileScanTask } from '../scan/file-scan-task.ts';
-import type { ScanStats } from '../scan/scan-stats.ts';
+import type { FileScanTask } from '../task/file-scan-task.ts';
+import type { DeleteFile } from '../metadata/content-file.ts';
+import type { ScanStats } from '../task/scan-stats.ts';
 import { readDeletionVector } from './deletion-vector.ts';
 import { readEqualityDeleteFile, type EqualityDeleteSet } from './equality-delete-file.ts';
 import { locationKey, positionsForDataFile, readPositionDeleteFile, type NullFilePathPolicy } from './position-delete-file.ts';

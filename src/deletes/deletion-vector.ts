@@ -5,7 +5,7 @@
 import { crc32 } from 'node:zlib';
 import { IcebergScanError, asScanError } from '../errors.ts';
 import type { FileIO } from '../io/input-file.ts';
-import type { DeleteFile } from '../scan/file-scan-task.ts';
+import type { DeleteFile } from '../metadata/content-file.ts';
 import { decodeRoaring64 } from './roaring64.ts';
 import type { PositionSet } from './position-set.ts';
 

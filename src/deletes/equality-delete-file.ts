@@ -6,7 +6,7 @@ import { parquetReadObjects, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { IcebergScanError, asScanError } from '../errors.ts';
 import type { FileIO } from '../io/input-file.ts';
-import type { DeleteFile } from '../scan/file-scan-task.ts';
+import type { DeleteFile } from '../metadata/content-file.ts';
 import { findDeleteColumn, openDeleteFile, type DeleteColumn } from './delete-file-buffer.ts';
 import { RAW_PARSERS, isParquetDecimal, joinKey, parquetKeyOf, type KeyPart } from './equality-key.ts';
 

@@ -15,7 +15,7 @@ import type { FileIO, InputFile } from '../io/input-file.ts';
 import { MemoryBlob, fetchRegions } from '../read/memory-blob.ts';
 import { freeWasmBatch, openWasmParquetFile, streamRowGroup, useArrowView, type WasmParquetFile } from '../read/parquet-wasm.ts';
 import { columnChunkRanges } from '../read/row-group-plan.ts';
-import type { DeleteFile } from '../scan/file-scan-task.ts';
+import type { DeleteFile } from '../metadata/content-file.ts';
 import { findDeleteColumn, readDeleteFileTail, tailBackedBuffer } from './delete-file-buffer.ts';
 import { PositionCollector, type NullFilePathPolicy } from './position-collector.ts';
 import type { PositionSet } from './position-set.ts';

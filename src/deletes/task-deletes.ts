@@ -4,8 +4,8 @@
  */
 import { Type, type Data, type Field, type RecordBatch, type Schema } from 'apache-arrow';
 import { IcebergScanError } from '../errors.ts';
-import { keptRowPositions, rowPosition, type FileBatch } from '../read/file-batch.ts';
-import type { DeletedRows } from '../read/row-selection.ts';
+import { keptRowPositions, rowPosition, type FileBatch } from '../task/file-batch.ts';
+import type { DeletedRows } from '../task/row-selection.ts';
 import { arrowKeyOf, joinKey, type KeyPart } from './equality-key.ts';
 import type { EqualityDeleteSet } from './equality-delete-file.ts';
 import type { PositionSet } from './position-set.ts';

@@ -4,7 +4,7 @@
  */
 import { IcebergScanError } from '../errors.ts';
 import { MAX_TABLE_FIELD_ID, METADATA_FIELD_IDS } from '../projection/metadata-columns.ts';
-import type { IcebergType, NestedField, StructType } from '../spec/schema.ts';
+import type { IcebergType, NestedField, StructType } from '../metadata/schema.ts';
 import { ExpressionWire, isPredicate, type Expression, type LiteralOp, type Predicate, type SetOp, type UnaryOp } from './expression.ts';
 import { convertLiteral, integralBounds, LiteralError, valueToLiteral } from './literals.ts';
 import { dedupe, isFloatKind, primType, type PrimType, type Value } from './types.ts';

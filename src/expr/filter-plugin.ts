@@ -4,7 +4,7 @@
  * prune row groups and filter rows while reading.
  */
 import { IcebergScanError } from '../errors.ts';
-import { nameMappingFromProperties, type NameMapping } from '../spec/name-mapping.ts';
+import { nameMappingFromProperties, type NameMapping } from '../metadata/name-mapping.ts';
 import type { BoundFilterPlan, FilterPluginContext } from '../table/scan-plugins.ts';
 import type { Expression } from './expression.ts';
 import { createScanFilter } from './scan-filter.ts';

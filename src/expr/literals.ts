@@ -3,7 +3,7 @@
  * type, exactly (decimals and longs via bigint, timestamps to µs/ns bigint, dates to days).
  */
 import type { Literal } from './expression.ts';
-import { civilFromDays, daysFromCivil } from '../spec/civil-date.ts';
+import { civilFromDays, daysFromCivil } from '../metadata/civil-date.ts';
 import { NANOS_PER_DAY, type PrimType, type Value } from './types.ts';
 
 /** Thrown by the converters below; the binder turns it into an `invalid_argument` error with context. */

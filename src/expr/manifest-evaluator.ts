@@ -2,7 +2,7 @@
  * Manifest pruning: whether a manifest can list a file holding a matching row, from its partition
  * field summaries (contains_null, contains_nan, lower/upper bound), using the manifest's own spec.
  */
-import type { PartitionSpec } from '../spec/partition-spec.ts';
+import type { PartitionSpec } from '../metadata/partition-spec.ts';
 import type { BoundExpression, BoundRef } from './bind.ts';
 import { mightMatch, saneFacts, type ColumnFacts } from './column-facts.ts';
 import { projectExpression } from './project.ts';

@@ -3,8 +3,8 @@
  * partition tuple (inclusive projection through its spec) and its column metrics (value, null and
  * NaN counts, lower/upper bounds). A missing metric means "unknown", never "all null".
  */
-import type { PartitionSpec } from '../spec/partition-spec.ts';
-import type { ContentFile } from '../scan/file-scan-task.ts';
+import type { PartitionSpec } from '../metadata/partition-spec.ts';
+import type { ContentFile } from '../metadata/content-file.ts';
 import { isReservedFieldId, type BoundExpression, type BoundRef } from './bind.ts';
 import { mightMatch, saneFacts, type ColumnFacts } from './column-facts.ts';
 import { projectExpression } from './project.ts';

@@ -3,7 +3,7 @@
  * holds no matching row → prune) and the strict projection (a partition that passes it holds only
  * matching rows → residual `true`).
  */
-import type { PartitionField, PartitionSpec } from '../spec/partition-spec.ts';
+import type { PartitionField, PartitionSpec } from '../metadata/partition-spec.ts';
 import { andB, FALSE, mapPredicates, orB, TRUE, type BoundExpression, type BoundPredicate, type BoundRef } from './bind.ts';
 import { applyTransform, canApply, parseTransform, resultType, type Transform } from './transforms.ts';
 import { codePointLength, dedupe, truncateCodePoints, type Value } from './types.ts';

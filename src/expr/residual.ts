@@ -3,8 +3,8 @@
  * predicate becomes `true` when the strict projection holds for the file's partition (every row
  * matches it), `false` when the inclusive projection fails (no row can), and stays otherwise.
  */
-import type { PartitionSpec } from '../spec/partition-spec.ts';
-import type { ContentFile } from '../scan/file-scan-task.ts';
+import type { PartitionSpec } from '../metadata/partition-spec.ts';
+import type { ContentFile } from '../metadata/content-file.ts';
 import { FALSE, mapPredicates, TRUE, type BoundExpression, type BoundPredicate } from './bind.ts';
 import { evaluatePartition } from './metrics-evaluator.ts';
 import { projectPredicate } from './project.ts';

@@ -7,7 +7,7 @@
 import type { ColumnChunk, FileMetaData, SchemaElement, Statistics } from 'hyparquet';
 
 type MinMaxType = NonNullable<Statistics['min_value']>;
-import { findMappedField, type NameMapping } from '../spec/name-mapping.ts';
+import { findMappedField, type NameMapping } from '../metadata/name-mapping.ts';
 import { isReservedFieldId, type BoundExpression, type BoundRef } from './bind.ts';
 import { mightMatch, saneFacts, type ColumnFacts } from './column-facts.ts';
 import { parseUuidText } from './literals.ts';

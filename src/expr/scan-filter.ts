@@ -3,11 +3,12 @@
  * delete files, residuals, Parquet row groups and rows — all bound once to the scan's schema.
  */
 import type { FileMetaData } from 'hyparquet';
-import type { PartitionSpec } from '../spec/partition-spec.ts';
-import type { NameMapping } from '../spec/name-mapping.ts';
-import type { StructType } from '../spec/schema.ts';
-import type { ContentFile, FileScanTask } from '../scan/file-scan-task.ts';
-import type { FileStage, RowGroupFilter } from '../scan/file-stage.ts';
+import type { PartitionSpec } from '../metadata/partition-spec.ts';
+import type { NameMapping } from '../metadata/name-mapping.ts';
+import type { StructType } from '../metadata/schema.ts';
+import type { FileScanTask } from '../task/file-scan-task.ts';
+import type { ContentFile } from '../metadata/content-file.ts';
+import type { FileStage, RowGroupFilter } from '../task/file-stage.ts';
 import { filterRows, residualBinder } from '../operators/filter-rows.ts';
 import { bindExpression, referencedFieldIds, unbindExpression, type BoundExpression } from './bind.ts';
 import type { Expression } from './expression.ts';

@@ -3,7 +3,7 @@
  * applicability, result types and application to canonical values.
  */
 import { murmur3x86_32 } from './murmur3.ts';
-import { civilFromDays } from '../spec/civil-date.ts';
+import { civilFromDays } from '../metadata/civil-date.ts';
 import { MICROS_PER_DAY, NANOS_PER_DAY, floorDiv, truncateCodePoints, type PrimType, type Value } from './types.ts';
 
 /** A parsed transform. `unknown` covers transforms this reader does not know (never pruned on). */

@@ -6,7 +6,7 @@
  * timestamptz (µs), timestamp_ns and timestamptz_ns (ns) → bigint; float, double → number;
  * decimal → bigint unscaled value; string → string; uuid, fixed, binary → Uint8Array.
  */
-import { decimalOf, fixedLengthOf, type IcebergType } from '../spec/schema.ts';
+import { decimalOf, fixedLengthOf, type IcebergType } from '../metadata/schema.ts';
 
 /** The primitive kinds a filter can reference. */
 export type TypeKind =

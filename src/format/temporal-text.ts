@@ -3,7 +3,7 @@
  * timestamps, computed with integer calendar arithmetic so that every representable value (far
  * outside `Date`'s range too) formats exactly.
  */
-import { civilFromDays } from '../spec/civil-date.ts';
+import { civilFromDays } from '../metadata/civil-date.ts';
 
 const MICROS_PER_DAY = 86_400_000_000;
 const NANOS_PER_DAY = 86_400_000_000_000n;

@@ -7,10 +7,10 @@ import { asScanError } from '../errors.ts';
 import { DeleteLoader } from '../deletes/delete-loader.ts';
 import type { NullFilePathPolicy } from '../deletes/position-delete-file.ts';
 import { applyTaskDeletes, deletedRowsOf, type TaskDeletes } from '../deletes/task-deletes.ts';
-import type { FileBatch } from '../read/file-batch.ts';
-import type { FileScanTask } from '../scan/file-scan-task.ts';
-import type { FileStage, FileStageContext } from '../scan/file-stage.ts';
-import type { ScanStats } from '../scan/scan-stats.ts';
+import type { FileBatch } from '../task/file-batch.ts';
+import type { FileScanTask } from '../task/file-scan-task.ts';
+import type { FileStage, FileStageContext } from '../task/file-stage.ts';
+import type { ScanStats } from '../task/scan-stats.ts';
 
 /** Options of {@link applyDeletes}. */
 export interface ApplyDeletesOptions {

@@ -8,9 +8,9 @@ import { takeRows } from '../deletes/take-rows.ts';
 import { bindExpression, type BoundExpression } from '../expr/bind.ts';
 import { evaluateRows } from '../expr/evaluate-rows.ts';
 import type { Expression } from '../expr/expression.ts';
-import { keptRowPositions, type FileBatch } from '../read/file-batch.ts';
-import type { FileStage } from '../scan/file-stage.ts';
-import type { StructType } from '../spec/schema.ts';
+import { keptRowPositions, type FileBatch } from '../task/file-batch.ts';
+import type { FileStage } from '../task/file-stage.ts';
+import type { StructType } from '../metadata/schema.ts';
 
 /** Options of {@link filterRows}. */
 export interface FilterRowsOptions {

@@ -28,7 +28,7 @@ import {
   List, Map_, Null, Struct, Time, TimeUnit, Timestamp, Utf8,
 } from 'apache-arrow';
 import { IcebergScanError } from '../errors.ts';
-import { decimalOf, fixedLengthOf, type IcebergType, type NestedField } from '../spec/schema.ts';
+import { decimalOf, fixedLengthOf, type IcebergType, type NestedField } from '../metadata/schema.ts';
 
 /** Field metadata key holding the Iceberg field id (the Parquet/Arrow convention). */
 export const FIELD_ID_KEY = 'PARQUET:field_id';

@@ -6,7 +6,7 @@ import {
   Data, DataType, Field, List, Map_, Struct, Type, makeBuilder, makeData, type Bool,
 } from 'apache-arrow';
 import { IcebergScanError } from '../errors.ts';
-import type { IcebergType } from '../spec/schema.ts';
+import type { IcebergType } from '../metadata/schema.ts';
 import { storageValueOf } from './json-value.ts';
 
 /** An all-null column of `type` with `n` rows (nested children are all-null / empty too). */

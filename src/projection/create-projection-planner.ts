@@ -11,14 +11,14 @@
 import { Data, Field, RecordBatch, Schema as ArrowSchema, Struct, Type, makeData } from 'apache-arrow';
 import type { FileMetaData } from 'hyparquet';
 import { IcebergScanError } from '../errors.ts';
-import type { NameMapping } from '../spec/name-mapping.ts';
-import { findFieldById, type IcebergType, type NestedField, type Schema, type StructType } from '../spec/schema.ts';
-import type { FileScanTask } from '../scan/file-scan-task.ts';
+import type { NameMapping } from '../metadata/name-mapping.ts';
+import { findFieldById, type IcebergType, type NestedField, type Schema, type StructType } from '../metadata/schema.ts';
+import type { FileScanTask } from '../task/file-scan-task.ts';
 import { arrowFieldOf, arrowTypeOf } from './arrow-types.ts';
 import { cachedColumn, constantData, nullData } from './constant-data.ts';
 import { findNode, missingSource, planField, type FieldPlanContext, type FieldSource } from './field-reader.ts';
 import { resolveFileSchema, type FileNode } from './file-schema.ts';
-import type { FileProjection, ProjectionPlanner } from './file-projection.ts';
+import type { FileProjection, ProjectionPlanner } from '../task/file-projection.ts';
 import { METADATA_FIELD_IDS, coalesceLong, isMetadataColumnName, metadataField, sequenceData, type MetadataColumnName } from './metadata-columns.ts';
 import { findFieldPath, selectColumns } from './select-columns.ts';
 import { partitionStructType, type PartitionSpecLike } from './partition-type.ts';

@@ -4,7 +4,7 @@
  */
 import { Data, DataType, Type, makeData, type List, type Map_, type Struct } from 'apache-arrow';
 import { IcebergScanError } from '../errors.ts';
-import type { IcebergType, NestedField } from '../spec/schema.ts';
+import type { IcebergType, NestedField } from '../metadata/schema.ts';
 import { cachedColumn, constantData, nullData } from './constant-data.ts';
 import { convertPrimitive } from './convert-data.ts';
 import { firstLeafPath, type FileNode, type IdSource } from './file-schema.ts';

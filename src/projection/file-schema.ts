@@ -4,7 +4,7 @@
  */
 import type { FileMetaData, SchemaElement } from 'hyparquet';
 import { IcebergScanError } from '../errors.ts';
-import { findMappedField, type NameMapping } from '../spec/name-mapping.ts';
+import { findMappedField, type NameMapping } from '../metadata/name-mapping.ts';
 
 /** How a file's field ids were found. */
 export type IdSource = 'embedded' | 'name-mapping' | 'fallback';

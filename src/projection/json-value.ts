@@ -3,7 +3,7 @@
  * defaults) of a primitive Iceberg type into the raw Arrow storage value of our type mapping.
  */
 import { IcebergScanError } from '../errors.ts';
-import { decimalOf, fixedLengthOf } from '../spec/schema.ts';
+import { decimalOf, fixedLengthOf } from '../metadata/schema.ts';
 import { LiteralError, parseDecimalText } from '../expr/literals.ts';
 
 /** Raw storage value: number (int32/float/date/bool as 0|1), bigint (64-bit units, decimal unscaled), bytes, or string. */

@@ -4,7 +4,7 @@
  * `_last_updated_sequence_number`.
  */
 import { Data, Int64, makeData } from 'apache-arrow';
-import type { NestedField, StructType } from '../spec/schema.ts';
+import type { NestedField, StructType } from '../metadata/schema.ts';
 
 /** Reserved field ids of the metadata columns (Integer.MAX_VALUE - n). */
 export const METADATA_FIELD_IDS = {

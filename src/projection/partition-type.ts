@@ -2,7 +2,7 @@
  * The type of the `_partition` metadata column: a struct over the union of every partition
  * spec's fields (by partition field id), each typed by its transform's result type.
  */
-import { findFieldById, type IcebergType, type NestedField, type Schema, type StructType } from '../spec/schema.ts';
+import { findFieldById, type IcebergType, type NestedField, type Schema, type StructType } from '../metadata/schema.ts';
 
 /** The parts of a partition spec projection needs (structurally compatible with `PartitionSpec`). */
 export interface PartitionSpecLike {

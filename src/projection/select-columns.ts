@@ -3,7 +3,7 @@
  * names) against the snapshot schema into the ordered, pruned output fields.
  */
 import { IcebergScanError } from '../errors.ts';
-import type { NestedField, Schema, StructType } from '../spec/schema.ts';
+import type { NestedField, Schema, StructType } from '../metadata/schema.ts';
 import { isMetadataColumnName, type MetadataColumnName } from './metadata-columns.ts';
 
 /** One output column: a (possibly pruned) table field, or a metadata column. */

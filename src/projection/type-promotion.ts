@@ -3,7 +3,7 @@
  * (possibly promoted) type.
  */
 import type { SchemaElement } from 'hyparquet';
-import { decimalOf, fixedLengthOf } from '../spec/schema.ts';
+import { decimalOf, fixedLengthOf } from '../metadata/schema.ts';
 
 /**
  * The Iceberg primitive type a Parquet column was written as. `int96` stands for Impala/Hive INT96

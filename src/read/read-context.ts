@@ -4,8 +4,8 @@
  */
 import { Observable, type Subscriber } from 'rxjs';
 import { abortedError, asFileReadError } from '../errors.ts';
-import type { FileStageContext, RowGroupFilter } from '../scan/file-stage.ts';
-import type { FileBatch } from './file-batch.ts';
+import type { FileStageContext, RowGroupFilter } from '../task/file-stage.ts';
+import type { FileBatch } from '../task/file-batch.ts';
 
 /**
  * Demand signal from downstream. Readers call it before every row-group fetch and every decoded

@@ -8,8 +8,8 @@ import type { RecordBatch } from 'apache-arrow';
 import type { FileMetaData } from 'hyparquet';
 import { IcebergScanError } from '../errors.ts';
 import type { InputFile } from '../io/input-file.ts';
-import type { FileScanTask } from '../scan/file-scan-task.ts';
-import { keptRowPositions, type FileBatch } from './file-batch.ts';
+import type { FileScanTask } from '../task/file-scan-task.ts';
+import { keptRowPositions, type FileBatch } from '../task/file-batch.ts';
 import { readAvroDataFile } from './avro/read-avro-data-file.ts';
 import { validateColumnPaths } from './column-paths.ts';
 import { MemoryBlob, fetchRegions, type ByteRegion } from './memory-blob.ts';
@@ -17,7 +17,7 @@ import { readParquetTail, type ParquetTail } from './parquet-footer.ts';
 import { awaitPace, fileReadObservable, type ReadDataFileContext } from './read-context.ts';
 import { decodeRowGroupIsolated, forgetIsolatedFile } from './worker/decode-isolated.ts';
 import { rowGroupFirstRows, selectRowGroups } from './row-group-plan.ts';
-import { deletionMask, keptOffsets, keptRowsOf, type DeletedRows } from './row-selection.ts';
+import { deletionMask, keptOffsets, keptRowsOf, type DeletedRows } from '../task/row-selection.ts';
 import { DEFAULT_DECODE_ROWS, planRowGroupSlices, type RowGroupSlice } from './row-group-slices.ts';
 import {
   freeWasmBatch,

@@ -9,16 +9,16 @@ import { unbindExpression } from '../expr/bind.ts';
 import { createScanFilter, type ScanFilter } from '../expr/scan-filter.ts';
 import type { Expression } from '../expr/expression.ts';
 import { applyDeletes } from '../operators/apply-deletes.ts';
-import type { ProjectionPlanner } from '../projection/file-projection.ts';
+import type { ProjectionPlanner } from '../task/file-projection.ts';
 import { createProjectionPlanner } from '../projection/create-projection-planner.ts';
-import { nameMappingFromProperties } from '../spec/name-mapping.ts';
-import type { Schema } from '../spec/schema.ts';
-import type { TableMetadata } from '../spec/table-metadata.ts';
-import type { FileScanTaskInput } from './file-scan-task.ts';
-import type { FileStage, RowGroupFilter } from './file-stage.ts';
+import { nameMappingFromProperties } from '../metadata/name-mapping.ts';
+import type { Schema } from '../metadata/schema.ts';
+import type { TableMetadata } from '../metadata/table-metadata.ts';
+import type { FileScanTaskInput } from '../task/file-scan-task.ts';
+import type { FileStage, RowGroupFilter } from '../task/file-stage.ts';
 import { scanTasks, scanTasksIterable, type ScanTaskSource } from './scan-tasks.ts';
 import type { ScanTasksOptions } from './scan-options.ts';
-import { createScanStats, type ScanStats } from './scan-stats.ts';
+import { createScanStats, type ScanStats } from '../task/scan-stats.ts';
 
 /** What a projection-planner factory receives from {@link ArrowScan}. */
 export interface ArrowScanProjectionInput {

@@ -6,8 +6,8 @@
  * spec). A deletion vector supersedes position-delete files for its data file.
  */
 import { locationKey } from '../io/table-file-io.ts';
-import { isUnpartitioned, type PartitionSpec } from '../spec/partition-spec.ts';
-import type { ContentFile, DataFile, DeleteFile } from './file-scan-task.ts';
+import { isUnpartitioned, type PartitionSpec } from '../metadata/partition-spec.ts';
+import type { ContentFile, DataFile, DeleteFile } from '../metadata/content-file.ts';
 
 /** Field id of `file_path` in position delete files (reserved, spec "Reserved Field IDs"). */
 export const DELETE_FILE_PATH_FIELD_ID = 2147483546;

@@ -8,15 +8,16 @@ import { abortedError } from '../errors.ts';
 import { mergeMapInOrder } from '../operators/merge-map-in-order.ts';
 import type { FileIO } from '../io/input-file.ts';
 import { readWholeFile } from '../io/read-whole-file.ts';
-import { readManifest, type DecodedManifest } from '../spec/manifest.ts';
-import { readManifestList, type ManifestFile } from '../spec/manifest-list.ts';
-import type { PartitionSpec } from '../spec/partition-spec.ts';
-import type { Schema } from '../spec/schema.ts';
-import type { Snapshot } from '../spec/snapshot.ts';
-import type { TableMetadata } from '../spec/table-metadata.ts';
+import { readManifest, type DecodedManifest } from '../metadata/manifest.ts';
+import { readManifestList, type ManifestFile } from '../metadata/manifest-list.ts';
+import type { PartitionSpec } from '../metadata/partition-spec.ts';
+import type { Schema } from '../metadata/schema.ts';
+import type { Snapshot } from '../metadata/snapshot.ts';
+import type { TableMetadata } from '../metadata/table-metadata.ts';
 import { DeleteFileIndex } from './delete-file-index.ts';
-import type { ContentFile, FileScanTask } from './file-scan-task.ts';
-import type { ScanStats } from './scan-stats.ts';
+import type { FileScanTask } from '../task/file-scan-task.ts';
+import type { ContentFile } from '../metadata/content-file.ts';
+import type { ScanStats } from '../task/scan-stats.ts';
 
 /** Manifests read at once: 8. Manifests are small (KiB to a few MiB) and decode in microseconds per entry, so overlapping their I/O latency is what matters. */
 export const DEFAULT_MANIFEST_CONCURRENCY = 8;

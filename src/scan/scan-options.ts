@@ -6,13 +6,13 @@ import { z } from 'zod';
 import type { Observable } from 'rxjs';
 import { IcebergScanError } from '../errors.ts';
 import type { FileIO } from '../io/input-file.ts';
-import type { ProjectionPlanner } from '../projection/file-projection.ts';
-import type { FileBatch } from '../read/file-batch.ts';
+import type { ProjectionPlanner } from '../task/file-projection.ts';
+import type { FileBatch } from '../task/file-batch.ts';
 import { DEFAULT_DECODE_ROWS } from '../read/row-group-slices.ts';
 import type { ReadDataFileContext } from '../read/read-context.ts';
-import type { FileScanTask } from './file-scan-task.ts';
-import type { FileStage, RowGroupFilter } from './file-stage.ts';
-import type { ScanStats } from './scan-stats.ts';
+import type { FileScanTask } from '../task/file-scan-task.ts';
+import type { FileStage, RowGroupFilter } from '../task/file-stage.ts';
+import type { ScanStats } from '../task/scan-stats.ts';
 
 /** Rows per batch: 131072 (128 Ki rows), PyArrow's `Scanner` default batch size. */
 export const DEFAULT_BATCH_SIZE = 131_072;

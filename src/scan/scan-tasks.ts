@@ -12,9 +12,9 @@ import { mergeMapInOrder } from '../operators/merge-map-in-order.ts';
 import { combinePacers, type Pacer, type ReadDataFileContext } from '../read/read-context.ts';
 import { readDataFile } from '../read/read-data-file.ts';
 import { pacedAsyncIterable } from '../consumers/paced-async-iterable.ts';
-import { FileScanTask, type FileScanTaskInput } from './file-scan-task.ts';
+import { FileScanTask, type FileScanTaskInput } from '../task/file-scan-task.ts';
 import { resolveScanTasksOptions, type ResolvedScanTasksOptions, type ScanTasksOptions } from './scan-options.ts';
-import { createScanStats, type ScanStats } from './scan-stats.ts';
+import { createScanStats, type ScanStats } from '../task/scan-stats.ts';
 
 /** Where tasks come from: an array, any (async) iterable, or an Observable (e.g. `planFiles`). */
 export type ScanTaskSource =

@@ -8,7 +8,7 @@ import type { FileIO } from '../io/input-file.ts';
 import { LocalFileIO } from '../io/local-file-io.ts';
 import { gunzipIfNeeded, readWholeFile } from '../io/read-whole-file.ts';
 import { TableFileIO, absoluteLocation, listFiles } from '../io/table-file-io.ts';
-import { parseTableMetadata, type TableMetadata } from '../spec/table-metadata.ts';
+import { parseTableMetadata, type TableMetadata } from '../metadata/table-metadata.ts';
 import { defaultScanPlugins } from './default-plugins.ts';
 import { Table, type ScanPlugins } from './table.ts';
 

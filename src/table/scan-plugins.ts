@@ -2,11 +2,11 @@
  * The seams through which filters and deletes join a table scan: a filter plugin binds the scan's
  * filter once and returns pruning hooks plus a row stage; a delete plugin is a `FileStage`.
  */
-import type { FileStage, RowGroupFilter } from '../scan/file-stage.ts';
+import type { FileStage, RowGroupFilter } from '../task/file-stage.ts';
 import type { PlanPruning } from '../scan/plan-files.ts';
-import type { PartitionSpec } from '../spec/partition-spec.ts';
-import type { Schema } from '../spec/schema.ts';
-import type { TableMetadata } from '../spec/table-metadata.ts';
+import type { PartitionSpec } from '../metadata/partition-spec.ts';
+import type { Schema } from '../metadata/schema.ts';
+import type { TableMetadata } from '../metadata/table-metadata.ts';
 
 /** What a filter plugin binds against. */
 export interface FilterPluginContext {

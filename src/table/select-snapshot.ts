@@ -3,9 +3,9 @@
  * log) and the schema it is read with.
  */
 import { IcebergScanError } from '../errors.ts';
-import type { Schema } from '../spec/schema.ts';
-import { toSnapshotId, type Snapshot } from '../spec/snapshot.ts';
-import type { TableMetadata } from '../spec/table-metadata.ts';
+import type { Schema } from '../metadata/schema.ts';
+import { toSnapshotId, type Snapshot } from '../metadata/snapshot.ts';
+import type { TableMetadata } from '../metadata/table-metadata.ts';
 
 /** How to choose a snapshot. At most one of the fields may be given. */
 export interface SnapshotSelection {

@@ -6,13 +6,24 @@ import { Observable, concatAll, concatMap, defer, from, lastValueFrom, map, of, 
 import { Schema as ArrowSchema, Table as ArrowTable, type RecordBatch } from 'apache-arrow';
 import { IcebergScanError } from '../errors.ts';
 import { createProjectionPlanner } from '../projection/create-projection-planner.ts';
-import type { FileScanTask } from '../scan/file-scan-task.ts';
+import type { FileScanTask } from '../task/file-scan-task.ts';
 import { preparePlan, withAbort, type PlanFilesOptions } from '../scan/plan-files.ts';
 import { scanTasks, scanTasksIterable } from '../scan/scan-tasks.ts';
-import { createScanStats, type ScanStats } from '../scan/scan-stats.ts';
-import type { BoundFilterPlan } from './scan-plugins.ts';
+import { createScanStats, type ScanStats } from '../task/scan-stats.ts';
+import type { BoundFilterPlan, ScanPlugins } from './scan-plugins.ts';
 import { selectSnapshot, type SelectedSnapshot, type SnapshotSelection } from './select-snapshot.ts';
-import type { Table } from './table.ts';
+import type { TableFileIO } from '../io/table-file-io.ts';
+import type { NameMapping } from '../metadata/name-mapping.ts';
+import type { TableMetadata } from '../metadata/table-metadata.ts';
+
+/** What a scan needs of its table (a `Table` is one). */
+export interface ScanSource {
+  readonly metadata: TableMetadata;
+  readonly io: TableFileIO;
+  readonly plugins: ScanPlugins;
+  /** The default name mapping, when the table has one. */
+  nameMapping(): NameMapping | undefined;
+}
 
 /** Options of `table.scan(...)`. At most one of `snapshotId`, `ref`, `asOf`. */
 export interface TableScanOptions extends SnapshotSelection {
@@ -44,11 +55,11 @@ export class TableScan {
   private latestStats: ScanStats = createScanStats();
 
   /**
-   * @param table The table.
+   * @param table The table (its metadata, FileIO, plugins and name mapping).
    * @param options The scan options. A missing snapshot or ref throws `not_found` here.
    */
   constructor(
-    readonly table: Table,
+    readonly table: ScanSource,
     readonly options: TableScanOptions = {},
   ) {
     this.selected = selectSnapshot(table.metadata, options);

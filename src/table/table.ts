@@ -3,11 +3,11 @@
  * entry point of scans.
  */
 import type { TableFileIO } from '../io/table-file-io.ts';
-import { nameMappingFromProperties, type NameMapping } from '../spec/name-mapping.ts';
-import type { PartitionSpec } from '../spec/partition-spec.ts';
-import type { Schema } from '../spec/schema.ts';
-import type { Snapshot } from '../spec/snapshot.ts';
-import type { TableMetadata } from '../spec/table-metadata.ts';
+import { nameMappingFromProperties, type NameMapping } from '../metadata/name-mapping.ts';
+import type { PartitionSpec } from '../metadata/partition-spec.ts';
+import type { Schema } from '../metadata/schema.ts';
+import type { Snapshot } from '../metadata/snapshot.ts';
+import type { TableMetadata } from '../metadata/table-metadata.ts';
 import type { ScanPlugins } from './scan-plugins.ts';
 import { currentSchema } from './select-snapshot.ts';
 import { TableScan, type TableScanOptions } from './table-scan.ts';

@@ -4,7 +4,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { IcebergScanError } from '../../src/errors.ts';
-import { decimalOf, fixedLengthOf, type IcebergType, type NestedField } from '../../src/spec/schema.ts';
+import { decimalOf, fixedLengthOf, type IcebergType, type NestedField } from '../../src/metadata/schema.ts';
 import { bigEndianBytes, type Canonical } from './values.ts';
 
 /** Options of {@link arrowField}. */

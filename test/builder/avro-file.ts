@@ -3,7 +3,7 @@
  * into the header (field ids included) and longs are exact (bigint accepted).
  */
 import avsc from 'avsc';
-import { BigIntLongType as exactLong } from '../../src/spec/avro-long.ts';
+import { BigIntLongType as exactLong } from '../../src/metadata/avro-long.ts';
 
 /** Parses an Avro schema with exact (bigint) longs. */
 export function avroType(schema: unknown): avsc.Type {

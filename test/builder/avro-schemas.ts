@@ -2,7 +2,7 @@
  * Avro schemas of manifests (`manifest_entry`) and manifest lists (`manifest_file`) per format
  * version, with `field-id` / `element-id` properties laid out as the Java implementation writes them.
  */
-import { decimalOf, fixedLengthOf, type IcebergType } from '../../src/spec/schema.ts';
+import { decimalOf, fixedLengthOf, type IcebergType } from '../../src/metadata/schema.ts';
 import { decimalBytesForPrecision } from './values.ts';
 
 type AvroSchema = unknown;

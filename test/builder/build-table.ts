@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IcebergScanError } from '../../src/errors.ts';
-import { NAME_MAPPING_PROPERTY } from '../../src/spec/name-mapping.ts';
+import { NAME_MAPPING_PROPERTY } from '../../src/metadata/name-mapping.ts';
 import { Ids, currentSchema, descriptionError, resolveSnapshot, type BuilderState, type FileRecord, type SnapshotState } from './builder-state.ts';
 import { commitSnapshot, liveEntries } from './commit-snapshot.ts';
 import { expectedRows } from './expected-rows.ts';

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { IcebergScanError } from '../../src/errors.ts';
-import type { IcebergType, NestedField, Schema } from '../../src/spec/schema.ts';
+import type { IcebergType, NestedField, Schema } from '../../src/metadata/schema.ts';
 import type { BuiltFile } from './table-description.ts';
 import type { FileMetrics } from './metrics.ts';
 import type { Canonical } from './values.ts';

@@ -2,12 +2,12 @@
  * Data files for the table builder: a description's rows, columns or generated batches become
  * canonical columns, one Parquet file, its metrics and its partition tuple.
  */
-import type { NestedField, Schema } from '../../src/spec/schema.ts';
+import type { NestedField, Schema } from '../../src/metadata/schema.ts';
 import { currentSchema, dataFilePaths, descriptionError, specById, type BuilderState, type FileRecord } from './builder-state.ts';
 import { MetricsCollector, type MetricsLevel } from './metrics.ts';
 import { writeParquetFile } from './parquet-file.ts';
 import { partitionFromInput, partitionJson, partitionOfColumns, partitionPath } from './partitioning.ts';
-import { schemaToWire } from '../../src/spec/schema.ts';
+import { schemaToWire } from '../../src/metadata/schema.ts';
 import type { ColumnsInput, DataFileInput } from './table-description.ts';
 import { toCanonical, type Canonical } from './values.ts';
 

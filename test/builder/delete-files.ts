@@ -3,7 +3,7 @@
  * field ids), equality delete files and deletion vectors in one Puffin file per step.
  */
 import { writeFileSync } from 'node:fs';
-import type { NestedField } from '../../src/spec/schema.ts';
+import type { NestedField } from '../../src/metadata/schema.ts';
 import { currentSchema, dataFilePaths, descriptionError, specById, type BuilderState, type FileRecord } from './builder-state.ts';
 import { canonicalColumns, rowsToColumns, type WrittenFile } from './data-files.ts';
 import { MetricsCollector, type MetricsLevel } from './metrics.ts';

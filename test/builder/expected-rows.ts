@@ -6,7 +6,7 @@
  * `iceberg-rx scan` (long beyond ±2^53 as strings, decimals as strings, dates/times/timestamps as
  * ISO text with `Z` for tz types, binary/fixed as base64, maps as `{key, value}` arrays).
  */
-import { decimalOf, fixedLengthOf, type IcebergType, type NestedField, type Schema } from '../../src/spec/schema.ts';
+import { decimalOf, fixedLengthOf, type IcebergType, type NestedField, type Schema } from '../../src/metadata/schema.ts';
 import { resolveSnapshot, specById, type BuilderState, type FileRecord } from './builder-state.ts';
 import { liveEntries } from './commit-snapshot.ts';
 import { toCanonical, type Canonical } from './values.ts';

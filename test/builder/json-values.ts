@@ -2,7 +2,7 @@
  * The spec's JSON single-value serialisation (Appendix D) of the table builder's canonical values,
  * with iceberg-rx's `ContentFile` conventions (exact longs, hex for fixed/binary).
  */
-import { decimalOf, fixedLengthOf, type IcebergType, type NestedField } from '../../src/spec/schema.ts';
+import { decimalOf, fixedLengthOf, type IcebergType, type NestedField } from '../../src/metadata/schema.ts';
 import { floorDiv, toCanonical, type Canonical } from './values.ts';
 
 const pad = (n: number | bigint, w: number) => String(n).padStart(w, '0');

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { schemaToWire } from '../../src/spec/schema.ts';
+import { schemaToWire } from '../../src/metadata/schema.ts';
 import { encodeAvroFile } from './avro-file.ts';
 import { manifestEntrySchema, manifestFileSchema } from './avro-schemas.ts';
 import { currentSchema, specById, stringifyExact, type BuilderSpec, type BuilderState, type EntryInfo, type FileRecord, type ManifestInfo, type PartitionSummary } from './builder-state.ts';

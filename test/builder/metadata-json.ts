@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { schemaToWire } from '../../src/spec/schema.ts';
+import { schemaToWire } from '../../src/metadata/schema.ts';
 import { currentSchema, specById, stringifyExact, type BuilderState, type SnapshotState } from './builder-state.ts';
 import { specJson } from './partitioning.ts';
 

@@ -2,7 +2,7 @@
  * Column metrics for manifests: value, null and NaN counts and lower/upper bounds (binary
  * single-value form) of every primitive column outside lists and maps, from canonical values.
  */
-import type { IcebergType, NestedField } from '../../src/spec/schema.ts';
+import type { IcebergType, NestedField } from '../../src/metadata/schema.ts';
 import { toBinary, type Canonical } from './values.ts';
 
 /** How much the manifests say about columns (see `TableDescription.metrics`). */

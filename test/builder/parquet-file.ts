@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { parquetMetadata } from 'hyparquet';
-import type { NestedField } from '../../src/spec/schema.ts';
+import type { NestedField } from '../../src/metadata/schema.ts';
 import { arrowField, columnData } from './arrow-columns.ts';
 import type { Canonical } from './values.ts';
 

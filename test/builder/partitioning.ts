@@ -2,14 +2,14 @@
  * Partition specs for the table builder: resolving a description's partition fields against the
  * schema, computing a file's partition tuple from its rows, and its JSON, Avro and path forms.
  */
-import type { NestedField, Schema, StructType } from '../../src/spec/schema.ts';
+import type { NestedField, Schema, StructType } from '../../src/metadata/schema.ts';
 import { avroName } from './avro-schemas.ts';
 import { descriptionError, type BuilderSpec, type SpecField } from './builder-state.ts';
 import type { PartitionFieldInput } from './table-description.ts';
 import { applyTransform, transformResultType } from './transforms.ts';
 import { bigEndianBytes, decimalBytesForPrecision, toCanonical, type Canonical } from './values.ts';
 import { toJsonValue } from './json-values.ts';
-import { decimalOf } from '../../src/spec/schema.ts';
+import { decimalOf } from '../../src/metadata/schema.ts';
 
 /** Where a source column lives: its top-level index and the struct path below it. */
 interface SourcePath {

@@ -2,8 +2,8 @@
  * Schemas for the table builder: the description's field list to a domain `Schema`, schema
  * evolution (add, rename, promote, make optional, drop) and the `schema.name-mapping.default` JSON.
  */
-import type { IcebergType, NestedField, Schema, StructType } from '../../src/spec/schema.ts';
-import { decimalOf, walkFields } from '../../src/spec/schema.ts';
+import type { IcebergType, NestedField, Schema, StructType } from '../../src/metadata/schema.ts';
+import { decimalOf, walkFields } from '../../src/metadata/schema.ts';
 import { descriptionError } from './builder-state.ts';
 import type { FieldInput, SchemaChange } from './table-description.ts';
 import { defaultToJson } from './json-values.ts';

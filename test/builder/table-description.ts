@@ -2,7 +2,7 @@
  * The declarative description the table builder accepts, and the description of what it wrote.
  * See test/builder/README.md for examples.
  */
-import type { IcebergType, Schema } from '../../src/spec/schema.ts';
+import type { IcebergType, Schema } from '../../src/metadata/schema.ts';
 
 /** A column of the table schema. `type` uses the spec's spelling, or the domain nested types. */
 export interface FieldInput {

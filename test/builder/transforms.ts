@@ -3,7 +3,7 @@
  * hour, void) over canonical values, with Iceberg's 32-bit Murmur3 (x86, seed 0) for buckets.
  */
 import { IcebergScanError } from '../../src/errors.ts';
-import { decimalOf, type IcebergType } from '../../src/spec/schema.ts';
+import { decimalOf, type IcebergType } from '../../src/metadata/schema.ts';
 import { murmur3x86_32 } from '../../src/expr/murmur3.ts';
 import { bigEndianBytes, floorDiv, minBytes, type Canonical } from './values.ts';
 

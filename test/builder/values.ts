@@ -8,7 +8,7 @@
  * map → array of [key, value].
  */
 import { IcebergScanError } from '../../src/errors.ts';
-import { decimalOf, fixedLengthOf, type IcebergType } from '../../src/spec/schema.ts';
+import { decimalOf, fixedLengthOf, type IcebergType } from '../../src/metadata/schema.ts';
 
 /** A canonical value (see the module comment), or null. */
 export type Canonical = unknown;

@@ -3,8 +3,8 @@
  * (`"0-2"` for ids 0..2) to compare emitted batches without deep-equalling Arrow objects.
  */
 import * as arrow from 'apache-arrow';
-import type { FileBatch } from '../../src/read/file-batch.ts';
-import type { FileScanTask } from '../../src/scan/file-scan-task.ts';
+import type { FileBatch } from '../../src/task/file-batch.ts';
+import type { FileScanTask } from '../../src/task/file-scan-task.ts';
 
 /** A batch of `n` rows with `id` = start .. start + n - 1. */
 export function idBatch(start: number, n: number): arrow.RecordBatch {

@@ -2,11 +2,11 @@
  * Test helper: file scan tasks for local files and small batch utilities shared by scan tests.
  */
 import type { RecordBatch } from 'apache-arrow';
-import type { FileScanTask, FileScanTaskInput } from '../../src/scan/file-scan-task.ts';
-import { createScanStats } from '../../src/scan/scan-stats.ts';
+import type { FileScanTask, FileScanTaskInput } from '../../src/task/file-scan-task.ts';
+import { createScanStats } from '../../src/task/scan-stats.ts';
 import type { ReadDataFileContext } from '../../src/read/read-context.ts';
 import type { FileIO } from '../../src/io/input-file.ts';
-import type { ProjectionPlanner } from '../../src/projection/file-projection.ts';
+import type { ProjectionPlanner } from '../../src/task/file-projection.ts';
 
 /** A data-file task for a local Parquet file (optionally a byte split). */
 export function dataTask(path: string, size: number, rows: number, split?: { start: number; length: number }): FileScanTask {

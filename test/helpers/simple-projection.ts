@@ -4,8 +4,8 @@
  */
 import * as arrow from 'apache-arrow';
 import type { FileMetaData } from 'hyparquet';
-import type { FileProjection, ProjectionPlanner } from '../../src/projection/file-projection.ts';
-import type { FileScanTask } from '../../src/scan/file-scan-task.ts';
+import type { FileProjection, ProjectionPlanner } from '../../src/task/file-projection.ts';
+import type { FileScanTask } from '../../src/task/file-scan-task.ts';
 
 /** One output column: Iceberg field id, output name and Arrow type. */
 export interface SimpleColumn {

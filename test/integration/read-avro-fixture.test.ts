@@ -15,7 +15,7 @@ import { scanTasks } from '../../src/scan/scan-tasks.ts';
 import type { ReadFile } from '../../src/scan/scan-options.ts';
 import { readDataFile } from '../../src/read/read-data-file.ts';
 import { readAvroDataFile } from '../../src/read/avro/read-avro-data-file.ts';
-import { createScanStats } from '../../src/scan/scan-stats.ts';
+import { createScanStats } from '../../src/task/scan-stats.ts';
 
 const TABLE = 'apache__impala/iceberg_v3_default_value_avro';
 const DIR = join(ICEBERG_FIXTURES, TABLE);

@@ -10,7 +10,7 @@ import { rowGroupExtent } from '../../src/read/row-group-plan.ts';
 import { CountingFileIO, type FileIO } from '../../src/io/input-file.ts';
 import { LocalFileIO } from '../../src/io/local-file-io.ts';
 import { IcebergScanError } from '../../src/errors.ts';
-import type { FileProjection } from '../../src/projection/file-projection.ts';
+import type { FileProjection } from '../../src/task/file-projection.ts';
 
 const ROWS = 1000;
 const RG = 300; // row groups of 300, 300, 300, 100 rows

@@ -7,7 +7,7 @@ import type { FileMetaData } from 'hyparquet';
 import { readDataFile } from '../../src/read/read-data-file.ts';
 import { readParquetFooter } from '../../src/read/parquet-footer.ts';
 import { LocalFileIO } from '../../src/io/local-file-io.ts';
-import type { ProjectionPlanner } from '../../src/projection/file-projection.ts';
+import type { ProjectionPlanner } from '../../src/task/file-projection.ts';
 import { ICEBERG_FIXTURES, HAVE_ICEBERG_FIXTURES, findFiles } from '../helpers/fixture-paths.ts';
 import { dataTask, readContext } from '../helpers/scan-fixtures.ts';
 

@@ -9,9 +9,9 @@ import { readParquetTail } from '../../src/read/parquet-footer.ts';
 import { projectedCompressedBytes } from '../../src/read/row-group-plan.ts';
 import { CountingFileIO } from '../../src/io/input-file.ts';
 import { LocalFileIO } from '../../src/io/local-file-io.ts';
-import { createScanStats } from '../../src/scan/scan-stats.ts';
+import { createScanStats } from '../../src/task/scan-stats.ts';
 import { IcebergScanError } from '../../src/errors.ts';
-import type { FileScanTask } from '../../src/scan/file-scan-task.ts';
+import type { FileScanTask } from '../../src/task/file-scan-task.ts';
 
 const idOnly = simpleProjection([{ id: 1, name: 'id', type: new arrow.Int64() }]);
 const RG = 5000;

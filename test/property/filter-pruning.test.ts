@@ -20,9 +20,9 @@ import { rowGroupMightMatch } from '../../src/expr/row-group-evaluator.ts';
 import { evaluateRecord } from '../../src/expr/test-value.ts';
 import { applyTransform, decimalBytes, parseTransform, resultType } from '../../src/expr/transforms.ts';
 import { compareValues, primType, truncateCodePoints, type PrimType, type Value } from '../../src/expr/types.ts';
-import type { ContentFile } from '../../src/scan/file-scan-task.ts';
-import type { PartitionSpec } from '../../src/spec/partition-spec.ts';
-import type { Schema } from '../../src/spec/schema.ts';
+import type { ContentFile } from '../../src/metadata/content-file.ts';
+import type { PartitionSpec } from '../../src/metadata/partition-spec.ts';
+import type { Schema } from '../../src/metadata/schema.ts';
 
 const COLUMNS = [
   { id: 1, name: 'a', type: 'int' },

@@ -5,7 +5,7 @@
  */
 import { IcebergScanError } from '../../errors.ts';
 import type { InputFile } from '../../io/input-file.ts';
-import { avroHeaderType } from '../../spec/avro-file.ts';
+import { avroHeaderType } from '../../metadata/avro-file.ts';
 
 /** Bytes fetched per read at least (header and small blocks come in one read): 64 KiB. */
 export const DEFAULT_AVRO_READ_BYTES = 64 * 1024;

@@ -6,14 +6,14 @@ import type { Observable, Subscriber } from 'rxjs';
 import avro from 'avsc';
 import type { RecordBatch } from 'apache-arrow';
 import { IcebergScanError } from '../../errors.ts';
-import type { FileScanTask } from '../../scan/file-scan-task.ts';
-import type { FileBatch } from '../file-batch.ts';
+import type { FileScanTask } from '../../task/file-scan-task.ts';
+import type { FileBatch } from '../../task/file-batch.ts';
 import { awaitPace, fileReadObservable, type ReadDataFileContext } from '../read-context.ts';
 import { blockDecompressor } from './avro-codecs.ts';
 import { recordBatchOf } from './avro-columns.ts';
 import { AvroByteSource, avroBlocks, readAvroHeader } from './avro-container.ts';
 import { avroFileMetadata } from './avro-file-metadata.ts';
-import { BigIntLongType as BigLongType } from '../../spec/avro-long.ts';
+import { BigIntLongType as BigLongType } from '../../metadata/avro-long.ts';
 import { parseAvroSchemaTree, prunedReaderSchema } from './avro-schema-tree.ts';
 
 /** Strings share the bytes encoding: decoding them as bytes skips a UTF-8 round trip (Arrow keeps bytes). */

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { MemoryBlob } from '../memory-blob.ts';
-import { keptOffsets } from '../row-selection.ts';
+import { keptOffsets } from '../../task/row-selection.ts';
 import { batchToWire, schemaToWire } from './batch-wire.ts';
 import {
   freeWasmBatch,

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findFieldById, schemaFromWire, SchemaWire } from '../../../src/spec/schema.ts';
+import { findFieldById, schemaFromWire, SchemaWire } from '../../../src/metadata/schema.ts';
 import { avroName, manifestEntrySchema, manifestFileSchema, partitionRecord } from '../../builder/avro-schemas.ts';
 import { transformResultType } from '../../builder/transforms.ts';
 

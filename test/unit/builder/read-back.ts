@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import avsc from 'avsc';
-import { BigIntLongType } from '../../../src/spec/avro-long.ts';
+import { BigIntLongType } from '../../../src/metadata/avro-long.ts';
 import { parquetMetadata, type FileMetaData } from 'hyparquet';
 
 /** Header metadata (as strings), schema and records of an Avro container file; longs as bigint. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderInspect } from '../../../src/cli/inspect-text.ts';
 import { schemaRows, typeText, type TableReport } from '../../../src/cli/table-report.ts';
-import type { Schema } from '../../../src/spec/schema.ts';
+import type { Schema } from '../../../src/metadata/schema.ts';
 
 const schema: Schema = {
   type: 'struct',

@@ -3,7 +3,7 @@
  * whose `id` column carries field id 1 (so equality deletes on id 1 find it).
  */
 import * as arrow from 'apache-arrow';
-import type { DeleteFile } from '../../../src/scan/file-scan-task.ts';
+import type { DeleteFile } from '../../../src/metadata/content-file.ts';
 import { makeTable, toParquetBytes, type TempDir } from '../../helpers/parquet-files.ts';
 
 /** Writes a position delete file of `(path, pos)` rows; `null` entries become nulls. */

@@ -7,7 +7,7 @@ import { decodeDeletionVector, readDeletionVector } from '../../../src/deletes/d
 import { decodeRoaring64 } from '../../../src/deletes/roaring64.ts';
 import { CountingFileIO } from '../../../src/io/input-file.ts';
 import { LocalFileIO } from '../../../src/io/local-file-io.ts';
-import type { DeleteFile } from '../../../src/scan/file-scan-task.ts';
+import type { DeleteFile } from '../../../src/metadata/content-file.ts';
 import { deletionVectorBlob, puffinFile, serializeRoaring32 } from '../../builder/puffin-file.ts';
 import { makeTempDir, type TempDir } from '../../helpers/parquet-files.ts';
 

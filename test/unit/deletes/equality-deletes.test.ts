@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEqualityDeleteFile } from '../../../src/deletes/equality-delete-file.ts';
 import { applyTaskDeletes, type TaskDeletes } from '../../../src/deletes/task-deletes.ts';
 import { LocalFileIO } from '../../../src/io/local-file-io.ts';
-import type { DeleteFile } from '../../../src/scan/file-scan-task.ts';
+import type { DeleteFile } from '../../../src/metadata/content-file.ts';
 import { fakeTask } from '../../helpers/marble-batches.ts';
 import { makeTempDir, toParquetBytes, type TempDir } from '../../helpers/parquet-files.ts';
 

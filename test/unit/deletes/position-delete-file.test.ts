@@ -4,7 +4,7 @@ import * as arrow from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { positionsForDataFile, readPositionDeleteFile } from '../../../src/deletes/position-delete-file.ts';
 import { LocalFileIO } from '../../../src/io/local-file-io.ts';
-import type { DeleteFile } from '../../../src/scan/file-scan-task.ts';
+import type { DeleteFile } from '../../../src/metadata/content-file.ts';
 import { makeTable, makeTempDir, toParquetBytes, type TempDir } from '../../helpers/parquet-files.ts';
 import { writePositionDeletes } from './delete-test-files.ts';
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { PositionSetBuilder, type PositionSet } from '../../../src/deletes/position-set.ts';
 import { applyTaskDeletes } from '../../../src/deletes/task-deletes.ts';
 import { takeRows } from '../../../src/deletes/take-rows.ts';
-import { rowPosition } from '../../../src/read/file-batch.ts';
+import { rowPosition } from '../../../src/task/file-batch.ts';
 import { fakeTask } from '../../helpers/marble-batches.ts';
 import { idBatchWithFieldId } from './delete-test-files.ts';
 

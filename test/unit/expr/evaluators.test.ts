@@ -8,7 +8,7 @@ import { manifestMightMatch, type PartitionFieldSummary } from '../../../src/exp
 import { metricsMightMatch } from '../../../src/expr/metrics-evaluator.ts';
 import { parseFilter } from '../../../src/expr/parse-filter.ts';
 import { rowGroupMightMatch } from '../../../src/expr/row-group-evaluator.ts';
-import type { ContentFile } from '../../../src/scan/file-scan-task.ts';
+import type { ContentFile } from '../../../src/metadata/content-file.ts';
 import { SCHEMA } from './schema-fixture.ts';
 
 const bind = (text: string): BoundExpression => bindExpression(parseFilter(text), SCHEMA);

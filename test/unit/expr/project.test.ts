@@ -4,8 +4,8 @@ import { partitionMightMatch } from '../../../src/expr/metrics-evaluator.ts';
 import { parseFilter } from '../../../src/expr/parse-filter.ts';
 import { projectExpression } from '../../../src/expr/project.ts';
 import { residualFor } from '../../../src/expr/residual.ts';
-import type { ContentFile } from '../../../src/scan/file-scan-task.ts';
-import type { PartitionSpec } from '../../../src/spec/partition-spec.ts';
+import type { ContentFile } from '../../../src/metadata/content-file.ts';
+import type { PartitionSpec } from '../../../src/metadata/partition-spec.ts';
 import { SCHEMA } from './schema-fixture.ts';
 
 const bind = (text: string): BoundExpression => bindExpression(parseFilter(text), SCHEMA);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createScanFilter } from '../../../src/expr/scan-filter.ts';
 import { filterPlugin } from '../../../src/expr/filter-plugin.ts';
-import type { ContentFile } from '../../../src/scan/file-scan-task.ts';
-import type { PartitionSpec } from '../../../src/spec/partition-spec.ts';
-import type { TableMetadata } from '../../../src/spec/table-metadata.ts';
+import type { ContentFile } from '../../../src/metadata/content-file.ts';
+import type { PartitionSpec } from '../../../src/metadata/partition-spec.ts';
+import type { TableMetadata } from '../../../src/metadata/table-metadata.ts';
 import { SCHEMA } from './schema-fixture.ts';
 
 const specs: PartitionSpec[] = [

@@ -1,5 +1,5 @@
 /** A schema with a column of every primitive type, shared by the expression tests. */
-import type { Schema } from '../../../src/spec/schema.ts';
+import type { Schema } from '../../../src/metadata/schema.ts';
 
 /** Field ids: 1 id long (required), 2 name, 3 Amount decimal(9,3), 4 ts timestamptz, 5 d date, 6 f double, 7 'odd col' int, 8 s struct{9 inner int}, 10 l list, 12 u uuid, 13 b binary, 14 tn timestamp_ns, 15 fx fixed[2], 16 t time, 17 flag, 18 i int, 19 fl float. */
 export const SCHEMA: Schema = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DELETE_FILE_PATH_FIELD_ID, DeleteFileIndex } from '../../../src/scan/delete-file-index.ts';
-import type { ContentFile } from '../../../src/scan/file-scan-task.ts';
-import type { PartitionSpec } from '../../../src/spec/partition-spec.ts';
+import type { ContentFile } from '../../../src/metadata/content-file.ts';
+import type { PartitionSpec } from '../../../src/metadata/partition-spec.ts';
 
 const unpartitioned: PartitionSpec = { specId: 0, fields: [] };
 const byPart: PartitionSpec = { specId: 1, fields: [{ sourceId: 2, fieldId: 1000, name: 'part', transform: 'identity' }] };

@@ -4,7 +4,7 @@
  */
 import { IcebergScanError } from '../../../src/errors.ts';
 import type { FileIO, InputFile } from '../../../src/io/input-file.ts';
-import { tableMetadataFromJson, type TableMetadata } from '../../../src/spec/table-metadata.ts';
+import { tableMetadataFromJson, type TableMetadata } from '../../../src/metadata/table-metadata.ts';
 import { encodeAvroFile } from '../../builder/avro-file.ts';
 import { manifestEntrySchema, manifestFileSchema, type PartitionFieldType } from '../../builder/avro-schemas.ts';
 

@@ -2,8 +2,8 @@ import { lastValueFrom, toArray, take } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { isIcebergScanError } from '../../../src/errors.ts';
 import { planFiles } from '../../../src/scan/plan-files.ts';
-import { createScanStats } from '../../../src/scan/scan-stats.ts';
-import type { FileScanTask } from '../../../src/scan/file-scan-task.ts';
+import { createScanStats } from '../../../src/task/scan-stats.ts';
+import type { FileScanTask } from '../../../src/task/file-scan-task.ts';
 import { MemoryFileIO, metadataWith, writeManifest, writeManifestList } from './memory-table.ts';
 
 const snapshotOf = (m: ReturnType<typeof metadataWith>) => m.snapshots[0];

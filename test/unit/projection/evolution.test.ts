@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import * as arrow from 'apache-arrow';
 import { createProjectionPlanner } from '../../../src/projection/create-projection-planner.ts';
-import type { NestedField, Schema } from '../../../src/spec/schema.ts';
+import type { NestedField, Schema } from '../../../src/metadata/schema.ts';
 import { isIcebergScanError } from '../../../src/errors.ts';
 import { columnOf, fid, footerOf, projectBytes, rowsOf, tableOf, taskOf, writeParquet } from './helpers.ts';
 

@@ -2,8 +2,8 @@ import { describe, expect, test } from 'vitest';
 import * as arrow from 'apache-arrow';
 import { createProjectionPlanner } from '../../../src/projection/create-projection-planner.ts';
 import { hasFieldIds, resolveFileSchema } from '../../../src/projection/file-schema.ts';
-import { nameMappingFromProperties, parseNameMapping } from '../../../src/spec/name-mapping.ts';
-import type { NestedField, Schema } from '../../../src/spec/schema.ts';
+import { nameMappingFromProperties, parseNameMapping } from '../../../src/metadata/name-mapping.ts';
+import type { NestedField, Schema } from '../../../src/metadata/schema.ts';
 import { columnOf, fid, footerOf, projectBytes, rowsOf, tableOf, taskOf, writeParquet } from './helpers.ts';
 
 const { Field, Int32, Utf8, Struct, List, vectorFromArray } = arrow;

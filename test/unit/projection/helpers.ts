@@ -8,10 +8,10 @@ import { dirname, resolve } from 'node:path';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { parquetMetadata, type FileMetaData } from 'hyparquet';
-import { FileScanTask, type FileScanTaskInput } from '../../../src/scan/file-scan-task.ts';
-import type { ProjectionPlanner } from '../../../src/projection/file-projection.ts';
+import { FileScanTask, type FileScanTaskInput } from '../../../src/task/file-scan-task.ts';
+import type { ProjectionPlanner } from '../../../src/task/file-projection.ts';
 import type { PartitionSpecLike } from '../../../src/projection/partition-type.ts';
-import { schemaFromWire, SchemaWire, type Schema } from '../../../src/spec/schema.ts';
+import { schemaFromWire, SchemaWire, type Schema } from '../../../src/metadata/schema.ts';
 
 /** Repo root (three levels above this file). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

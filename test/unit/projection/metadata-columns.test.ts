@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import * as arrow from 'apache-arrow';
 import { createProjectionPlanner } from '../../../src/projection/create-projection-planner.ts';
 import { METADATA_FIELD_IDS } from '../../../src/projection/metadata-columns.ts';
-import type { NestedField, Schema } from '../../../src/spec/schema.ts';
+import type { NestedField, Schema } from '../../../src/metadata/schema.ts';
 import { columnOf, decode, fid, footerOf, projectBytes, rowsOf, tableOf, taskOf, writeParquet } from './helpers.ts';
 
 const { Field, Int32, Int64, vectorFromArray } = arrow;

@@ -7,7 +7,7 @@ import * as arrow from 'apache-arrow';
 import type { FileMetaData, SchemaElement } from 'hyparquet';
 import { createProjectionPlanner } from '../../../src/projection/create-projection-planner.ts';
 import { resolveFileSchema } from '../../../src/projection/file-schema.ts';
-import type { NestedField, Schema } from '../../../src/spec/schema.ts';
+import type { NestedField, Schema } from '../../../src/metadata/schema.ts';
 import { columnOf, decode, fid, footerOf, projectBytes, rowsOf, tableOf, taskOf, writeParquet } from './helpers.ts';
 import { int96Parquet } from './int96-file.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { selectColumns } from '../../../src/projection/select-columns.ts';
 import { createProjectionPlanner } from '../../../src/projection/create-projection-planner.ts';
-import type { NestedField, Schema } from '../../../src/spec/schema.ts';
+import type { NestedField, Schema } from '../../../src/metadata/schema.ts';
 
 const opt = (id: number, name: string, type: NestedField['type']): NestedField => ({ id, name, required: false, type });
 const schema: Schema = {

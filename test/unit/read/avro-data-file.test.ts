@@ -7,13 +7,13 @@ import { makeTempDir, type TempDir } from '../../helpers/parquet-files.ts';
 import { dataTask, readContext } from '../../helpers/scan-fixtures.ts';
 import { readAvroDataFile } from '../../../src/read/avro/read-avro-data-file.ts';
 import { createProjectionPlanner } from '../../../src/projection/create-projection-planner.ts';
-import { schemaFromWire, type Schema } from '../../../src/spec/schema.ts';
+import { schemaFromWire, type Schema } from '../../../src/metadata/schema.ts';
 import { encodeColumnJson, jsonEncoderFor } from '../../../src/format/json-encoder.ts';
 import { CountingFileIO } from '../../../src/io/input-file.ts';
 import { LocalFileIO } from '../../../src/io/local-file-io.ts';
-import type { FileScanTask } from '../../../src/scan/file-scan-task.ts';
+import type { FileScanTask } from '../../../src/task/file-scan-task.ts';
 import { isIcebergScanError } from '../../../src/errors.ts';
-import { BigIntLongType as exactLong } from '../../../src/spec/avro-long.ts';
+import { BigIntLongType as exactLong } from '../../../src/metadata/avro-long.ts';
 import { encodeVerbatim } from '../../builder/avro-file.ts';
 
 // ---- writing Avro data files (as Iceberg's Java writer lays out their schemas) ----

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keptRowPositions, rowPosition, type FileBatch } from '../../../src/read/file-batch.ts';
+import { keptRowPositions, rowPosition, type FileBatch } from '../../../src/task/file-batch.ts';
 
 /** The positions of the rows a FileBatch-like placement describes. */
 const positions = (first: number, offsets: Int32Array | undefined, n: number): number[] =>

@@ -3,9 +3,9 @@ import { makeTempDir, sequenceTable, toParquetBytes, type TempDir } from '../../
 import { columnValues, dataTask } from '../../helpers/scan-fixtures.ts';
 import { ArrowScan } from '../../../src/scan/arrow-scan.ts';
 import { LocalFileIO } from '../../../src/io/local-file-io.ts';
-import type { Schema } from '../../../src/spec/schema.ts';
-import type { TableMetadata } from '../../../src/spec/table-metadata.ts';
-import type { FileScanTask } from '../../../src/scan/file-scan-task.ts';
+import type { Schema } from '../../../src/metadata/schema.ts';
+import type { TableMetadata } from '../../../src/metadata/table-metadata.ts';
+import type { FileScanTask } from '../../../src/task/file-scan-task.ts';
 import { IcebergScanError } from '../../../src/errors.ts';
 
 const schema: Schema = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tableMetadataFromJson } from '../../../src/spec/table-metadata.ts';
+import { tableMetadataFromJson } from '../../../src/metadata/table-metadata.ts';
 import { selectSnapshot } from '../../../src/table/select-snapshot.ts';
 
 const schema = (id: number, names: string[]) => ({

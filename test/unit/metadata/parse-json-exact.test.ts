@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseJsonExact } from '../../../src/spec/parse-json-exact.ts';
+import { parseJsonExact } from '../../../src/metadata/parse-json-exact.ts';
 
 describe('parseJsonExact', () => {
   it('keeps integers above 2^53 exact as decimal strings', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDecimal, singleValueToJson, unscaledOf } from '../../../src/spec/single-value-json.ts';
+import { formatDecimal, singleValueToJson, unscaledOf } from '../../../src/metadata/single-value-json.ts';
 
 describe('singleValueToJson', () => {
   it('encodes partition values in the spec JSON single-value form', () => {

@@ -4,7 +4,7 @@
  */
 import type { RecordBatch, Schema as ArrowSchema } from 'apache-arrow';
 import type { FileMetaData } from 'hyparquet';
-import type { FileScanTask } from '../scan/file-scan-task.ts';
+import type { FileScanTask } from './file-scan-task.ts';
 
 /** How one data file is read and reshaped. */
 export interface FileProjection {

@@ -5,11 +5,11 @@
 import type { OperatorFunction } from 'rxjs';
 import type { FileMetaData } from 'hyparquet';
 import type { FileIO } from '../io/input-file.ts';
-import type { FileBatch } from '../read/file-batch.ts';
+import type { FileBatch } from './file-batch.ts';
 import type { FileScanTask } from './file-scan-task.ts';
 import type { ScanStats } from './scan-stats.ts';
-import type { ProjectionPlanner } from '../projection/file-projection.ts';
-import type { RowSelectionSlot } from '../read/row-selection.ts';
+import type { ProjectionPlanner } from './file-projection.ts';
+import type { RowSelectionSlot } from './row-selection.ts';
 
 /** What a stage may use while it processes one file. */
 export interface FileStageContext {

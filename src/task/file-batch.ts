@@ -3,7 +3,7 @@
  * The per-file reader emits these; deletes need the absolute positions, consumers get plain batches.
  */
 import type { RecordBatch } from 'apache-arrow';
-import type { FileScanTask } from '../scan/file-scan-task.ts';
+import type { FileScanTask } from './file-scan-task.ts';
 
 export interface FileBatch {
   /** The task whose data file these rows come from. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isIcebergScanError } from '../../../src/errors.ts';
-import { parseTableMetadata } from '../../../src/spec/table-metadata.ts';
+import { parseTableMetadata } from '../../../src/metadata/table-metadata.ts';
 
 const v2 = {
   'format-version': 2,

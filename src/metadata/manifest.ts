@@ -4,7 +4,7 @@
  * `first_row_id`) and JSON-encoded partition values. DELETED entries are dropped.
  */
 import { IcebergScanError } from '../errors.ts';
-import type { ContentFile, FileContent, FileFormat } from '../scan/file-scan-task.ts';
+import type { ContentFile, FileContent, FileFormat } from './content-file.ts';
 import { decodeAvroFile, type ExactLong } from './avro-file.ts';
 import type { ManifestFile } from './manifest-list.ts';
 import { partitionResultType, partitionSpecFromWire, type PartitionSpec } from './partition-spec.ts';

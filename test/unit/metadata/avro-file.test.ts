@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isIcebergScanError } from '../../../src/errors.ts';
-import { decodeAvroFile } from '../../../src/spec/avro-file.ts';
-import { readManifestList } from '../../../src/spec/manifest-list.ts';
+import { decodeAvroFile } from '../../../src/metadata/avro-file.ts';
+import { readManifestList } from '../../../src/metadata/manifest-list.ts';
 import { encodeAvroFile } from '../../builder/avro-file.ts';
 import { manifestFileSchema } from '../../builder/avro-schemas.ts';
 
