@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/**
+ * Builds dist/ from src/ with tsc (tsconfig.build.json): ESM JavaScript, `.d.ts`, declaration
+ * maps and source maps (with the sources inlined, since the package ships no `.ts`).
+ *
+ *   node scripts/build.mjs             always rebuild
+ *   node scripts/build.mjs --if-stale  rebuild only when src/ or the build config changed since
+ *                                      the last build (a content hash kept in dist/.build-hash)
+ *
+ * tsc writes into a fresh folder that then replaces dist/ in one rename, so a build that fails
+ * leaves the old dist/ whole, and a test run reading dist/ never sees a half-written one.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+const stampName = '.build-hash';
+
+function filesUnder(dir) {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .sort();
+}
+
+/** Hash of everything the output depends on: the sources, the tsc configs, tsc's version, this script. */
+function inputHash() {
+  const tsc = createRequire(join(root, 'package.json'))('typescript/package.json').version;
+  const h = createHash('sha256').update(`typescript ${tsc}\n`);
+  const inputs = [...filesUnder(join(root, 'src')), join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json'), fileURLToPath(import.meta.url)];
+  for (const file of inputs) h.update(`${relative(root, file)}\n`).update(readFileSync(file)).update('\n');
+  return h.digest('hex');
+}
+
+const hash = inputHash();
+if (process.argv.includes('--if-stale') && existsSync(join(dist, stampName)) && readFileSync(join(dist, stampName), 'utf8') === hash) {
+  console.log('build: dist/ is up to date');
+  process.exit(0);
+}
+
+const partial = join(root, `dist.partial-${process.pid}`);
+const tscBin = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
+const started = Date.now();
+const result = spawnSync(process.execPath, [tscBin, '-p', join(root, 'tsconfig.build.json'), '--outDir', partial], { cwd: root, stdio: 'inherit' });
+if (result.status !== 0) {
+  rmSync(partial, { recursive: true, force: true });
+  console.error(`build: tsc failed (exit ${result.status ?? result.signal}); dist/ left as it was`);
+  process.exit(1);
+}
+writeFileSync(join(partial, stampName), hash);
+
+// Swap: dist → dist.old-<pid>, partial → dist. Another build may swap at the same moment: retry.
+const old = join(root, `dist.old-${process.pid}`);
+for (let attempt = 0; ; attempt++) {
+  try {
+    if (existsSync(dist)) renameSync(dist, old);
+    renameSync(partial, dist);
+    break;
+  } catch (error) {
+    if (attempt >= 20) throw error;
+    spawnSync(process.execPath, ['-e', 'setTimeout(() => {}, 50)']);
+  }
+}
+rmSync(old, { recursive: true, force: true });
+console.log(`build: dist/ written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
