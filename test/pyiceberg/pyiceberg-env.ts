@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setupStep } from '../setup/setup-status.ts';
 
 /** Absolute path of the repository root. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,13 +25,18 @@ export interface PyIcebergAvailability {
 }
 
 /**
- * The cross-check runs when the virtualenv exists. `ICEBERG_RX_PYICEBERG=1` (set by CI after
- * `conformance/pyiceberg/setup.sh`) makes a missing virtualenv an error instead of a skip.
+ * The cross-check runs when the virtualenv exists (`npm test`'s pretest makes it with
+ * `conformance/pyiceberg/setup.sh`). When it is missing, the reason names the tool pretest could
+ * not install. `ICEBERG_RX_PYICEBERG=1` (set by CI) makes a missing virtualenv an error instead of a skip.
  */
 export function pyicebergAvailability(): PyIcebergAvailability {
   const required = process.env.ICEBERG_RX_PYICEBERG === '1';
   if (existsSync(VENV_PYTHON)) return { available: true };
-  const reason = `no virtualenv at ${VENV_PYTHON} (run conformance/pyiceberg/setup.sh)`;
+  const step = setupStep('pyiceberg');
+  const reason =
+    step && !step.ok
+      ? `${step.tool} could not be set up: ${step.reason}`
+      : `no virtualenv at ${VENV_PYTHON} (\`npm test\` sets it up; or run conformance/pyiceberg/setup.sh)`;
   if (required) throw new Error(`ICEBERG_RX_PYICEBERG=1 but ${reason}`);
   return { available: false, reason };
 }

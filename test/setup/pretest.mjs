@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+/**
+ * `npm test`'s pretest: sets up everything the tests need, one step per dependency. Each step is
+ * idempotent and fast when its work is already done (slow set-ups are cached per machine under
+ * ~/.cache/iceberg-rx/), so `npm test` on a fresh clone needs no other command.
+ *
+ * A step that cannot install what it needs (no Python, no network) does not fail the run: it
+ * records which tool is missing and why in tmp/test-setup/status.json, and the tests that need it
+ * skip with that reason in their names (test/setup/setup-status.ts reads it). A step whose
+ * environment variable `required` names is set to 1 (CI sets them) fails the run instead.
+ *
+ * To add a dependency (a server, a browser), add a step: { name, required, run }, where `run`
+ * returns { ok: true, detail } or { ok: false, tool, reason }.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const statusFile = join(root, 'tmp', 'test-setup', 'status.json');
+
+/** Runs a command from the repository root; stdout passes through, stderr is kept (and shown). */
+function sh(command, args, env = process.env) {
+  const r = spawnSync(command, args, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
+  if (r.stderr) process.stderr.write(r.stderr);
+  return { status: r.error ? -1 : r.status, stderr: r.error ? String(r.error.message) : r.stderr };
+}
+
+const lastLine = (text) => text.trim().split('\n').at(-1) ?? '';
+
+const steps = [
+  {
+    // dist/ for the package test (test/package) and the README's JavaScript examples.
+    name: 'build',
+    required: 'always',
+    run() {
+      const r = sh(process.execPath, [join(root, 'scripts/build.mjs'), '--if-stale']);
+      return r.status === 0 ? { ok: true, detail: 'dist/ up to date' } : { ok: false, tool: 'tsc', reason: `build failed: ${lastLine(r.stderr)}` };
+    },
+  },
+  {
+    // The pinned PyIceberg virtualenv of the two-way cross-check (test/pyiceberg).
+    name: 'pyiceberg',
+    required: 'ICEBERG_RX_PYICEBERG',
+    run() {
+      const r = sh('bash', [join(root, 'conformance/pyiceberg/setup.sh')]);
+      if (r.status === 0) return { ok: true, detail: 'conformance/pyiceberg/.venv ready' };
+      const reason = lastLine(r.stderr).replace(/^PyIceberg cross-check not set up: /, '') || `setup.sh exited with ${r.status}`;
+      return { ok: false, tool: 'python3 + pip (PyIceberg)', reason };
+    },
+  },
+];
+
+const status = { written: new Date().toISOString(), steps: {} };
+let failed = false;
+for (const step of steps) {
+  const started = Date.now();
+  let result;
+  try {
+    result = step.run();
+  } catch (error) {
+    result = { ok: false, tool: step.name, reason: String(error?.message ?? error) };
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  status.steps[step.name] = result;
+  if (result.ok) {
+    console.log(`pretest: ${step.name}: ok (${result.detail}, ${seconds} s)`);
+    continue;
+  }
+  const mustHave = step.required === 'always' || process.env[step.required] === '1';
+  console.log(`pretest: ${step.name}: NOT SET UP: ${result.tool}: ${result.reason}${mustHave ? '' : ' (its tests will be skipped)'}`);
+  if (mustHave) failed = true;
+}
+mkdirSync(join(root, 'tmp', 'test-setup'), { recursive: true });
+writeFileSync(statusFile, `${JSON.stringify(status, null, 2)}\n`);
+if (failed) {
+  console.error('pretest: a required step failed');
+  process.exit(1);
+}
