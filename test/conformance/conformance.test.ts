@@ -46,9 +46,9 @@ describe.skipIf(!HAVE_FIXTURES)(`conformance against ${FIXTURES_ROOT}`, () => {
   });
 });
 
-describe.skipIf(HAVE_FIXTURES)('conformance', () => {
-  it(`skipped: fixtures not found at ${FIXTURES_ROOT}`, () => {
-    console.warn(`conformance suite skipped: ${FIXTURES_ROOT} does not exist`);
-    expect(HAVE_FIXTURES).toBe(false);
+// Only without the shared fixtures: one skipped test that says so (nothing is skipped when they are there).
+if (!HAVE_FIXTURES) {
+  describe('conformance', () => {
+    it.skip(`skipped: fixtures not found at ${FIXTURES_ROOT}`, () => {});
   });
-});
+}

@@ -91,9 +91,9 @@ describe.skipIf(!HAVE)(`Avro data files: ${TABLE}`, () => {
   }
 });
 
-describe.skipIf(HAVE)('Avro data files (fixtures)', () => {
-  it(`skipped: ${DIR} not found`, () => {
-    console.warn(`read-avro-fixture skipped: ${DIR} does not exist`);
-    expect(HAVE).toBe(false);
+// Only without the shared fixtures: one skipped test that says so (nothing is skipped when they are there).
+if (!HAVE) {
+  describe('Avro data files (fixtures)', () => {
+    it.skip(`skipped: ${DIR} not found (the shared fixtures beside the clone)`, () => {});
   });
-});
+}
