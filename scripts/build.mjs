@@ -7,6 +7,7 @@
  *   node scripts/build.mjs --if-stale  rebuild only when src/ or the build config changed since
  *                                      the last build (a content hash kept in dist/.build-hash)
  *
+ * It reports on stderr only (`npm pack --json` runs it as prepack and prints JSON on stdout).
  * tsc writes into a fresh folder that then replaces dist/ in one rename, so a build that fails
  * leaves the old dist/ whole, and a test run reading dist/ never sees a half-written one.
  */
@@ -39,14 +40,14 @@ function inputHash() {
 
 const hash = inputHash();
 if (process.argv.includes('--if-stale') && existsSync(join(dist, stampName)) && readFileSync(join(dist, stampName), 'utf8') === hash) {
-  console.log('build: dist/ is up to date');
+  console.error('build: dist/ is up to date');
   process.exit(0);
 }
 
 const partial = join(root, `dist.partial-${process.pid}`);
 const tscBin = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
 const started = Date.now();
-const result = spawnSync(process.execPath, [tscBin, '-p', join(root, 'tsconfig.build.json'), '--outDir', partial], { cwd: root, stdio: 'inherit' });
+const result = spawnSync(process.execPath, [tscBin, '-p', join(root, 'tsconfig.build.json'), '--outDir', partial], { cwd: root, stdio: ['ignore', 2, 2] });
 if (result.status !== 0) {
   rmSync(partial, { recursive: true, force: true });
   console.error(`build: tsc failed (exit ${result.status ?? result.signal}); dist/ left as it was`);
@@ -67,4 +68,4 @@ for (let attempt = 0; ; attempt++) {
   }
 }
 rmSync(old, { recursive: true, force: true });
-console.log(`build: dist/ written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.error(`build: dist/ written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
