@@ -60,5 +60,7 @@ export const ContentFile = z.object({
   contentSizeInBytes: z.number().int().nonnegative().optional(),
 });
 export type ContentFile = z.infer<typeof ContentFile>;
+/** A data file of a task (`content: 'data'`), as recorded in its manifest entry. */
 export type DataFile = ContentFile;
+/** A delete file of a task (`content: 'position_deletes'` or `'equality_deletes'`; a Puffin deletion vector has `format: 'puffin'`). */
 export type DeleteFile = ContentFile;

@@ -20,11 +20,13 @@ export interface NestedField {
   readonly writeDefault?: unknown;
 }
 
+/** A struct type: its fields, in order (each with its own field id). */
 export interface StructType {
   readonly type: 'struct';
   readonly fields: readonly NestedField[];
 }
 
+/** A list type: the element's field id, whether elements may be null, and the element type. */
 export interface ListType {
   readonly type: 'list';
   readonly elementId: number;
@@ -32,6 +34,7 @@ export interface ListType {
   readonly element: IcebergType;
 }
 
+/** A map type: the key's and value's field ids and types, and whether values may be null. */
 export interface MapType {
   readonly type: 'map';
   readonly keyId: number;
@@ -41,6 +44,7 @@ export interface MapType {
   readonly value: IcebergType;
 }
 
+/** Any Iceberg type: a primitive (its name as text) or a nested struct, list or map. */
 export type IcebergType = PrimitiveType | StructType | ListType | MapType;
 
 /** A table schema: a struct with an id and optional identifier fields. */

@@ -5,6 +5,7 @@
 import type { RecordBatch } from 'apache-arrow';
 import type { FileScanTask } from './file-scan-task.ts';
 
+/** A batch of rows of one data file, with their positions in it: what a `FileStage` transforms. */
 export interface FileBatch {
   /** The task whose data file these rows come from. */
   readonly task: FileScanTask;
