@@ -1,7 +1,9 @@
 /**
  * Extracts the code blocks of a README and runs them as a reader would: every ```ts block as a
- * module (`node --import tsx`, from the repository root, importing the package by its name), and
- * every `npx iceberg-rx` line of the ```sh blocks through the shell.
+ * module (`node --import tsx`, from the repository root, importing the package by its name), every
+ * ```js block as a plain-JavaScript module on plain `node`, and every `npx iceberg-rx` line of the
+ * ```sh blocks through the shell. The package's name resolves through its `exports` to dist/, so
+ * the built package is what the examples run (the tests build it first when stale).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -83,6 +85,15 @@ export function runTsBlock(block: CodeBlock, name: string, rewrite: (code: strin
   const file = join(dir, `${name}.ts`);
   writeFileSync(file, rewrite(block.code));
   return run(process.execPath, ['--import', 'tsx', file], false);
+}
+
+/** Runs a js block as a plain `.mjs` module on plain `node` (no tsx), like {@link runTsBlock} otherwise. */
+export function runJsBlock(block: CodeBlock, name: string): Promise<RunResult> {
+  const dir = join(ROOT, 'tmp', 'readme-examples');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.mjs`);
+  writeFileSync(file, block.code);
+  return run(process.execPath, [file], false);
 }
 
 /** Runs one shell command line from the repository root. */

@@ -5,17 +5,23 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ROOT, cliCommands, codeBlocks, promisedOutput, runShellLine, runTsBlock } from './readme-blocks.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/ensure-built.ts';
+import { ROOT, cliCommands, codeBlocks, promisedOutput, runJsBlock, runShellLine, runTsBlock } from './readme-blocks.ts';
 
 const README = join(ROOT, 'README.md');
 const blocks = codeBlocks(readFileSync(README, 'utf8'));
 const tsBlocks = blocks.filter((b) => b.lang === 'ts');
+const jsBlocks = blocks.filter((b) => b.lang === 'js');
 const commands = blocks.filter((b) => b.lang === 'sh').flatMap((b) => cliCommands(b.code).map((c) => ({ command: c, line: b.line })));
 
+// `import … from 'iceberg-rx'` resolves to dist/: build it when the sources changed.
+beforeAll(() => ensureBuilt(), 120_000);
+
 describe('README.md examples', () => {
-  it('has TypeScript examples and iceberg-rx commands to run', () => {
+  it('has TypeScript and JavaScript examples and iceberg-rx commands to run', () => {
     expect(tsBlocks.length).toBeGreaterThanOrEqual(5);
+    expect(jsBlocks.length).toBeGreaterThanOrEqual(1);
     expect(commands.length).toBeGreaterThanOrEqual(3);
   });
 
@@ -26,6 +32,13 @@ describe('README.md examples', () => {
 
   it.each(tsBlocks.map((b) => [`${b.heading} (line ${b.line})`, b] as const))('ts example: %s', async (_name, block) => {
     const result = await runTsBlock(block, `line-${block.line}`);
+    expect(result.stderr).not.toMatch(/Error|error/);
+    expect(result.code).toBe(0);
+    for (const text of promisedOutput(block.code)) expect(result.stdout).toContain(text);
+  });
+
+  it.each(jsBlocks.map((b) => [`${b.heading} (line ${b.line})`, b] as const))('js example on plain node: %s', async (_name, block) => {
+    const result = await runJsBlock(block, `line-${block.line}`);
     expect(result.stderr).not.toMatch(/Error|error/);
     expect(result.code).toBe(0);
     for (const text of promisedOutput(block.code)) expect(result.stdout).toContain(text);
