@@ -36,7 +36,8 @@ const steps = [
     required: 'always',
     run() {
       const r = sh(process.execPath, [join(root, 'scripts/build.mjs'), '--if-stale']);
-      return r.status === 0 ? { ok: true, detail: 'dist/ up to date' } : { ok: false, tool: 'tsc', reason: `build failed: ${lastLine(r.stderr)}` };
+      // scripts/build.mjs reports on stderr: "dist/ is up to date" or "dist/ written in N s".
+      return r.status === 0 ? { ok: true, detail: lastLine(r.stderr).replace(/^build: /, '') } : { ok: false, tool: 'tsc', reason: `build failed: ${lastLine(r.stderr)}` };
     },
   },
   {
