@@ -10,12 +10,24 @@ import type { Expression } from './expression.ts';
 import { createScanFilter } from './scan-filter.ts';
 
 /**
+ * The plan of a filter that is constant false (`1 <> 1`, `false`, `i in ()` on a required column…):
+ * every manifest is pruned, whatever its spec, so planning reads the manifest list and nothing else.
+ */
+const MATCHES_NOTHING: BoundFilterPlan = {
+  pruneManifest: () => true,
+  pruneFile: () => true,
+  residualFor: () => ({ op: 'false' }),
+  extraFieldIds: [],
+};
+
+/**
  * Binds a scan's filter (filter text or expression JSON) against the scan's schema and specs.
  *
  * @param filter Filter text (`"id > 5 and name like 'a%'"`) or an expression tree.
  * @param context Schema, partition specs and case sensitivity of the scan.
  * @returns Pruning hooks (`true` = skip), residuals, the row-group filter, the row stage and the
- *   filter-only field ids the projection must read.
+ *   filter-only field ids the projection must read; nothing for a filter that is constant true, and
+ *   hooks that skip every manifest for one that is constant false.
  * @throws IcebergScanError `invalid_argument` for a filter that does not parse or bind.
  */
 export function filterPlugin(filter: unknown, context: FilterPluginContext): BoundFilterPlan {
@@ -38,6 +50,7 @@ export function filterPlugin(filter: unknown, context: FilterPluginContext): Bou
     ...(nameMapping !== undefined ? { nameMapping } : {}),
   });
   if (scan.isAlwaysTrue) return {};
+  if (scan.bound.op === 'false') return MATCHES_NOTHING;
   return {
     pruneManifest: (manifest, spec) =>
       spec !== undefined && !scan.manifestMatches({ partitionSpecId: spec.specId, partitions: manifest.partitions }),

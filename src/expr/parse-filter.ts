@@ -7,7 +7,7 @@
  *     or        := and (OR and)*
  *     and       := unary (AND unary)*
  *     unary     := NOT unary | '(' expr ')' | TRUE | FALSE | predicate
- *     predicate := column op value | value op column
+ *     predicate := column op value | value op column | value op value
  *                | column [NOT] BETWEEN value AND value
  *                | column [NOT] IN '(' value (',' value)* ')'
  *                | column IS [NOT] NULL | column IS [NOT] NAN
@@ -24,9 +24,17 @@
  * style) reads `\xHH` escapes. In value position (right of an operator) a double-quoted token is a
  * string literal, as some engines write it. LIKE supports prefix patterns only (`'abc%'`; `\%`, `\_`
  * escape); a pattern without wildcard means equality.
+ *
+ * Constants are folded while parsing: `value op value` (`1 = 1`, `'a' <> 'b'`, `DATE '2024-01-01' <
+ * '2024-02-01'`) becomes `alwaysTrue` or `alwaysFalse` (see `compareConstants`; incompatible types
+ * such as `1 = 'a'` are an `invalid_argument` error), `NOT` of a constant becomes the other constant,
+ * and `TRUE AND e` / `FALSE OR e` become `e`. `FALSE AND e` and `TRUE OR e` keep `e` in the tree, so
+ * that binding still reports an unknown column in it; the binder folds them.
  */
 import { IcebergScanError } from '../errors.ts';
+import { compareConstants, type ComparisonOp, type ConstantOperand } from './compare-constants.ts';
 import * as E from './expression.ts';
+import { LiteralError } from './literals.ts';
 import type { Expression, Literal } from './expression.ts';
 
 type TokKind = 'ident' | 'qident' | 'string' | 'number' | 'hex' | 'op' | 'punct' | 'eof';
@@ -130,17 +138,17 @@ export function parseFilter(text: string): Expression {
 
   const orExpr = (): Expression => {
     let left = andExpr();
-    while (isKw(peek(), 'or')) { next(); left = E.or(left, andExpr()); }
+    while (isKw(peek(), 'or')) { next(); left = orFolded(left, andExpr()); }
     return left;
   };
   const andExpr = (): Expression => {
     let left = unary();
-    while (isKw(peek(), 'and')) { next(); left = E.and(left, unary()); }
+    while (isKw(peek(), 'and')) { next(); left = andFolded(left, unary()); }
     return left;
   };
   const unary = (): Expression => {
     const t = peek();
-    if (isKw(t, 'not')) { next(); return E.not(unary()); }
+    if (isKw(t, 'not')) { next(); return notFolded(unary()); }
     if (t.kind === 'punct' && t.text === '(') {
       next();
       const e = orExpr();
@@ -162,14 +170,16 @@ export function parseFilter(text: string): Expression {
   const predicate = (): Expression => {
     const t = peek();
     if (!isColumnStart(t)) {
-      // `value op column`
+      // `value op column`, or `value op value` (a constant)
       if (t.kind === 'eof') throw parseError(text, t.pos, 'unexpected end of filter', 'a column name');
-      const literalStart = t.kind === 'number' || t.kind === 'string' || t.kind === 'hex' || (t.kind === 'punct' && (t.text === '-' || t.text === '+')) || isKw(t, 'true') || isKw(t, 'false') || (t.kind === 'ident' && TYPED_PREFIX.has(t.text.toLowerCase()));
-      if (!literalStart) throw parseError(text, t.pos, `expected a column name, found ${show(t)}`, 'a column name');
-      const value = literal();
+      if (!isLiteralStart(t)) throw parseError(text, t.pos, `expected a column name, found ${show(t)}`, 'a column name');
+      const left = operand();
+      const value = left.value;
       const opTok = next();
       if (opTok.kind !== 'op') throw parseError(text, opTok.pos, `expected a comparison operator, found ${show(opTok)}`);
       const col = peek();
+      if (isKw(col, 'null')) throw parseError(text, col.pos, `comparison with NULL is never true`, 'IS NULL / IS NOT NULL');
+      if (!isColumnStart(col) && isLiteralStart(col)) return constant(left, OPS[opTok.text] as ComparisonOp);
       if (!isColumnStart(col)) throw parseError(text, col.pos, `expected a column name, found ${show(col)}`, 'a column name');
       next();
       return { op: FLIP[OPS[opTok.text]], term: col.text, value, pos: col.pos };
@@ -226,6 +236,30 @@ export function parseFilter(text: string): Expression {
       return negated ? E.not(e) : e;
     }
     throw parseError(text, kw.pos, `expected an operator after column '${term}', found ${show(kw)}`, 'a comparison, IS, IN, BETWEEN or LIKE');
+  };
+
+  const isLiteralStart = (t: Token): boolean =>
+    t.kind === 'number' || t.kind === 'string' || t.kind === 'hex' || (t.kind === 'punct' && (t.text === '-' || t.text === '+')) || isKw(t, 'true') || isKw(t, 'false') || (t.kind === 'ident' && TYPED_PREFIX.has(t.text.toLowerCase()));
+
+  /** A literal with the type its prefix names (`DATE '…'`), for constant comparisons. */
+  const operand = (): ConstantOperand & { pos: number } => {
+    const t = peek();
+    const typed = t.kind === 'ident' && TYPED_PREFIX.has(t.text.toLowerCase()) && peek(1).kind === 'string';
+    return { value: literal(), ...(typed ? { type: t.text.toLowerCase() } : {}), pos: t.pos };
+  };
+
+  /** `left op value`, both literals: decided now. */
+  const constant = (left: ConstantOperand & { pos: number }, op: ComparisonOp): Expression => {
+    const right = operand();
+    try {
+      return compareConstants(left, op, right) ? E.alwaysTrue() : E.alwaysFalse();
+    } catch (error) {
+      if (!(error instanceof LiteralError)) throw error;
+      throw new IcebergScanError('invalid_argument', `filter: ${error.message} at offset ${left.pos}`, {
+        expected: 'two literals of the same type (a number, a string, a boolean, bytes, or one typed literal and a string)',
+        context: { position: left.pos, filter: text },
+      });
+    }
   };
 
   const likeToExpression = (term: string, pat: Token, pos: number): Expression => {
@@ -289,6 +323,19 @@ export function parseFilter(text: string): Expression {
   const rest = peek();
   if (rest.kind !== 'eof') throw parseError(text, rest.pos, `unexpected ${show(rest)}`, 'AND, OR or the end of the filter');
   return result;
+}
+
+function notFolded(e: Expression): Expression {
+  return e.op === 'true' ? E.alwaysFalse() : e.op === 'false' ? E.alwaysTrue() : E.not(e);
+}
+
+// Only the identity constant is dropped: `FALSE AND e` keeps `e`, so binding still validates it.
+function andFolded(left: Expression, right: Expression): Expression {
+  return left.op === 'true' ? right : right.op === 'true' ? left : E.and(left, right);
+}
+
+function orFolded(left: Expression, right: Expression): Expression {
+  return left.op === 'false' ? right : right.op === 'false' ? left : E.or(left, right);
 }
 
 function numberLiteral(text: string): Literal {

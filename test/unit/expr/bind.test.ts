@@ -99,6 +99,33 @@ describe('bindExpression', () => {
     expect(bindExpression(E.isIn('i', []), SCHEMA)).toEqual({ op: 'false' });
   });
 
+  it('binds constant filters to alwaysTrue / alwaysFalse', () => {
+    expect(bind('true')).toEqual({ op: 'true' });
+    expect(bind('false')).toEqual({ op: 'false' });
+    expect(bind('1 = 1')).toEqual({ op: 'true' });
+    expect(bind('1 <> 1')).toEqual({ op: 'false' });
+    expect(bind("'a' = 'a'")).toEqual({ op: 'true' });
+    expect(bind('1 < 2')).toEqual({ op: 'true' });
+    expect(bind('NOT true')).toEqual({ op: 'false' });
+    expect(bind('true AND i > 1')).toMatchObject({ op: 'gt', ref: { fieldId: 18 }, value: 1 });
+    expect(bind('false AND i > 1')).toEqual({ op: 'false' });
+    expect(bind('1 <> 1 or i > 1')).toMatchObject({ op: 'gt' });
+    expect(bind('1 = 1 or i > 1')).toEqual({ op: 'true' });
+    expect(bindExpression(E.alwaysFalse(), SCHEMA)).toEqual({ op: 'false' });
+    expect(bindExpression(E.not(E.alwaysFalse()), SCHEMA)).toEqual({ op: 'true' });
+    expect(unbindExpression(bind('1 <> 1'))).toEqual(E.alwaysFalse());
+  });
+
+  it('still checks the columns a constant makes irrelevant', () => {
+    expect(codeOf(() => bind('false and nope > 1'))).toBe('invalid_argument');
+    expect(codeOf(() => bind('1 = 1 or nope > 1'))).toBe('invalid_argument');
+  });
+
+  it('refuses constant comparisons of incompatible literals with invalid_argument', () => {
+    expect(codeOf(() => bind("1 = 'a'"))).toBe('invalid_argument');
+    expect(codeOf(() => bind("i > 1 and true = 'x'"))).toBe('invalid_argument');
+  });
+
   it('round-trips through JSON via unbind (residuals)', () => {
     const b = bind("id > 9007199254740993 and Amount = 14.2 and u = 'f79c3e09-677c-4bbd-a479-3f349cb785e7' and b = X'00ff' and ts < '2020-01-01' and d = '2020-01-02'");
     const json = JSON.parse(JSON.stringify(unbindExpression(b)));

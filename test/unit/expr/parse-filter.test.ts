@@ -49,7 +49,64 @@ describe('parseFilter', () => {
     expect(p("s like 'a\\_b\\%%'")).toEqual({ op: 'startsWith', term: 's', value: 'a_b%' });
     expect(p("s like 'exact'")).toEqual({ op: 'eq', term: 's', value: 'exact' });
     expect(p('true')).toEqual({ op: 'true' });
-    expect(p('not false')).toEqual({ op: 'not', child: { op: 'false' } });
+    expect(p('not false')).toEqual({ op: 'true' });
+  });
+
+  it('folds comparisons of two literals into constants', () => {
+    expect(p('1 = 1')).toEqual({ op: 'true' });
+    expect(p('1 <> 1')).toEqual({ op: 'false' });
+    expect(p('1 != 2')).toEqual({ op: 'true' });
+    expect(p("'a' = 'a'")).toEqual({ op: 'true' });
+    expect(p("'a' = 'b'")).toEqual({ op: 'false' });
+    expect(p('1 < 2')).toEqual({ op: 'true' });
+    expect(p('2 <= 1')).toEqual({ op: 'false' });
+    expect(p('3 > 2.5')).toEqual({ op: 'true' });
+    expect(p('-1 >= +1')).toEqual({ op: 'false' });
+    expect(p('true = true')).toEqual({ op: 'true' });
+    expect(p('false < true')).toEqual({ op: 'true' });
+    expect(p("X'0a' < X'0b'")).toEqual({ op: 'true' });
+    expect(p("'\x01'::BLOB = X'01'")).toEqual({ op: 'true' });
+  });
+
+  it('compares numeric literals exactly, by their text', () => {
+    expect(p('1.0 = 1')).toEqual({ op: 'true' });
+    expect(p('1e3 = 1000')).toEqual({ op: 'true' });
+    expect(p('-0 = 0')).toEqual({ op: 'true' });
+    expect(p('0.1 < 0.10000000000000001')).toEqual({ op: 'true' }); // equal as doubles, not as decimals
+    expect(p('9223372036854775808 > 9223372036854775807')).toEqual({ op: 'true' });
+    expect(p('1e400 > 1e399')).toEqual({ op: 'true' });
+    expect(p('-1e400 < -1e399')).toEqual({ op: 'true' });
+    expect(p('0.0001 < 0.001')).toEqual({ op: 'true' });
+  });
+
+  it('compares strings in code-point order and typed literals as their type', () => {
+    expect(p(`'\uffff' < '\u{1F600}'`)).toEqual({ op: 'true' }); // UTF-16 code-unit order says the opposite
+    expect(p("DATE '2024-01-01' < '2024-02-01'")).toEqual({ op: 'true' });
+    expect(p("'2024-1-1' = DATE '2024-01-01'")).toEqual({ op: 'true' }); // a string takes the typed side's type
+    expect(p("TIMESTAMP '2024-01-01 00:00' = TIMESTAMP '2024-01-01T00:00:00Z'")).toEqual({ op: 'true' });
+    expect(p("UUID 'F79C3E09-677C-4BBD-A479-3F349CB785E7' = 'f79c3e09677c4bbda4793f349cb785e7'")).toEqual({ op: 'true' });
+  });
+
+  it('folds NOT of a constant and drops TRUE from AND (FALSE from OR)', () => {
+    expect(p('NOT true')).toEqual({ op: 'false' });
+    expect(p('not (1 = 1)')).toEqual({ op: 'false' });
+    expect(p('not not (1 <> 1)')).toEqual({ op: 'false' });
+    expect(p('true AND x > 1')).toEqual({ op: 'gt', term: 'x', value: 1 });
+    expect(p('x > 1 and 1 = 1')).toEqual({ op: 'gt', term: 'x', value: 1 });
+    expect(p('false or x > 1')).toEqual({ op: 'gt', term: 'x', value: 1 });
+    expect(p('1 = 1 and 2 = 2')).toEqual({ op: 'true' });
+    // The absorbing constant keeps the other side, so that binding still checks its columns.
+    expect(p('false and x > 1')).toEqual({ op: 'and', left: { op: 'false' }, right: { op: 'gt', term: 'x', value: 1 } });
+    expect(p('1 = 1 or x > 1')).toEqual({ op: 'or', left: { op: 'true' }, right: { op: 'gt', term: 'x', value: 1 } });
+  });
+
+  it('refuses comparisons of literals of incompatible types with invalid_argument', () => {
+    for (const text of ["1 = 'a'", "'a' < 2", 'true = 1', "X'01' = 'a'", "DATE '2024-01-01' = TIME '10:00'", "DATE '2024-13-01' = '2024-01-01'", "UUID 'nope' = 'x'"]) {
+      expect(errorAt(text), text).toBe(0);
+    }
+    expect(errorAt("x = 1 and 1 = 'a'")).toBe(10);
+    expect(() => parseFilter("1 = 'a'")).toThrow(/cannot compare number 1 with string 'a'/);
+    expect(errorAt('1 = null')).toBe(4);
   });
 
   it('parses IS [NOT] DISTINCT FROM', () => {

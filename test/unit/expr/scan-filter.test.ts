@@ -64,7 +64,20 @@ describe('filterPlugin', () => {
   it('accepts expression JSON and rejects other values', () => {
     expect(filterPlugin({ op: 'eq', term: 'i', value: 1 }, context).extraFieldIds).toEqual([18]);
     expect(filterPlugin('true', context)).toEqual({});
+    expect(filterPlugin('1 = 1', context)).toEqual({});
     expect(() => filterPlugin(42, context)).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
     expect(() => filterPlugin('nope = 1', context)).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+  });
+});
+
+describe('filterPlugin with a constant-false filter', () => {
+  const context = { schema: SCHEMA, specs, metadata: { properties: {} } as unknown as TableMetadata, caseSensitive: true };
+  it.each(['1 <> 1', 'false', 'not true', 'id is null', 'false and i = 1'])('%s prunes every manifest, even one of an unknown spec', (text) => {
+    const plan = filterPlugin(text, context);
+    expect(plan.pruneManifest!({ partitions: [] } as never, undefined)).toBe(true);
+    expect(plan.pruneManifest!({ partitions: [] } as never, specs[1])).toBe(true);
+    expect(plan.pruneFile!(file(1, { 1000: 1 }), specs[1])).toBe(true);
+    expect(plan.residualFor!(file(0, {}), specs[0])).toEqual({ op: 'false' });
+    expect(plan.extraFieldIds).toEqual([]);
   });
 });
