@@ -37,6 +37,8 @@ Options:
   --batch-size <n>      rows per batch (default 131072)
   --concurrency <n>     files read at once (default 4)
   --map <from>=<to>     location prefix map for moved tables (repeatable)
+  --allow-location <p>  also read files under prefix p outside the table location, where they
+                        are (add_files, migrations; repeatable; * allows any location)
   --case-insensitive    match --select and --filter names case-insensitively
   --stats               print one JSON object of scan statistics to stderr at the end
   --quiet               no progress display
@@ -58,6 +60,8 @@ sort orders, snapshots and refs, and properties.
 Options:
   --json                print one JSON object instead of text
   --map <from>=<to>     location prefix map for moved tables (repeatable)
+  --allow-location <p>  also read files under prefix p outside the table location, where they
+                        are (add_files, migrations; repeatable; * allows any location)
   -h, --help            show this help
 `;
 
@@ -73,6 +77,8 @@ Options:
   --ref <name>          plan this branch or tag
   --as-of <time>        plan the snapshot current at this time (ISO-8601 or epoch milliseconds)
   --map <from>=<to>     location prefix map for moved tables (repeatable)
+  --allow-location <p>  also read files under prefix p outside the table location, where they
+                        are (add_files, migrations; repeatable; * allows any location)
   --case-insensitive    match --filter names case-insensitively
   --json                print one JSON object per task (NDJSON) and a final summary object
   -h, --help            show this help

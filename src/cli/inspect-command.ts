@@ -13,7 +13,10 @@ import { tableReport } from './table-report.ts';
 export async function runInspect(options: InspectCommandOptions, env: CliEnv): Promise<number> {
   const sink = createOutputSink(env.stdout);
   try {
-    const table = await loadTable(options.table, { locationMap: options.locationMap });
+    const table = await loadTable(options.table, {
+      locationMap: options.locationMap,
+      ...(options.allowedLocations !== undefined ? { allowedLocations: options.allowedLocations } : {}),
+    });
     const report = await tableReport(table);
     await sink.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderInspect(report));
     await sink.end();

@@ -27,6 +27,8 @@ export interface ScanCommandOptions extends SnapshotChoice {
   readonly batchSize?: number;
   readonly concurrency?: number;
   readonly locationMap: Record<string, string>;
+  /** `--allow-location` prefixes (`'*'` for any location); absent when none is given. */
+  readonly allowedLocations?: readonly string[] | '*';
   readonly caseSensitive: boolean;
   readonly stats: boolean;
   readonly quiet: boolean;
@@ -38,6 +40,8 @@ export interface InspectCommandOptions {
   readonly table: string;
   readonly json: boolean;
   readonly locationMap: Record<string, string>;
+  /** `--allow-location` prefixes (`'*'` for any location); absent when none is given. */
+  readonly allowedLocations?: readonly string[] | '*';
 }
 
 /** Parsed `plan` options. */
@@ -48,6 +52,8 @@ export interface PlanCommandOptions extends SnapshotChoice {
   readonly json: boolean;
   readonly caseSensitive: boolean;
   readonly locationMap: Record<string, string>;
+  /** `--allow-location` prefixes (`'*'` for any location); absent when none is given. */
+  readonly allowedLocations?: readonly string[] | '*';
 }
 
 /** What the command line asked for. */
@@ -60,7 +66,7 @@ export type CommandLine =
 const COMMANDS = ['scan', 'inspect', 'plan'] as const;
 type CommandName = (typeof COMMANDS)[number];
 
-const MAP = { map: { type: 'string', multiple: true } } as const;
+const MAP = { map: { type: 'string', multiple: true }, 'allow-location': { type: 'string', multiple: true } } as const;
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 const SNAPSHOT = { snapshot: { type: 'string' }, ref: { type: 'string' }, 'as-of': { type: 'string' } } as const;
 
@@ -109,6 +115,18 @@ export function parseLocationMap(values: string[] | undefined, command: string):
   return map;
 }
 
+/**
+ * `--allow-location PREFIX` values (repeatable) → `loadTable`'s `allowedLocations`: the prefixes,
+ * `'*'` when one of them is `*`, nothing when none is given.
+ */
+export function parseAllowedLocations(values: string[] | undefined, command: string): { allowedLocations?: readonly string[] | '*' } {
+  if (values === undefined || values.length === 0) return {};
+  for (const v of values) {
+    if (v.trim() === '') throw new UsageError('--allow-location expects a path or URL prefix (or *), got an empty value', command);
+  }
+  return { allowedLocations: values.includes('*') ? '*' : values };
+}
+
 function oneTable(positionals: string[], command: string): string {
   if (positionals.length === 0) throw new UsageError(`${command}: missing <table> (a table directory or metadata file)`, command);
   if (positionals.length > 1) throw new UsageError(`${command}: unexpected argument ${JSON.stringify(positionals[1])}`, command);
@@ -154,6 +172,7 @@ function parseScan(args: string[]): CommandLine {
     ...(values.concurrency !== undefined ? { concurrency: positiveInt('concurrency', values.concurrency, 'scan') } : {}),
     ...parseSnapshot(values, 'scan'),
     locationMap: parseLocationMap(values.map, 'scan'),
+    ...parseAllowedLocations(values['allow-location'], 'scan'),
     caseSensitive: !values['case-insensitive'],
     stats: values.stats === true,
     quiet: values.quiet === true,
@@ -165,7 +184,13 @@ function parseInspect(args: string[]): CommandLine {
     args, allowPositionals: true, strict: true, options: { ...HELP, ...MAP, json: { type: 'boolean' } },
   }));
   if (values.help) return { command: 'help', topic: 'inspect' };
-  return { command: 'inspect', table: oneTable(positionals, 'inspect'), json: values.json === true, locationMap: parseLocationMap(values.map, 'inspect') };
+  return {
+    command: 'inspect',
+    table: oneTable(positionals, 'inspect'),
+    json: values.json === true,
+    locationMap: parseLocationMap(values.map, 'inspect'),
+    ...parseAllowedLocations(values['allow-location'], 'inspect'),
+  };
 }
 
 function parsePlan(args: string[]): CommandLine {
@@ -184,6 +209,7 @@ function parsePlan(args: string[]): CommandLine {
     json: values.json === true,
     caseSensitive: !values['case-insensitive'],
     locationMap: parseLocationMap(values.map, 'plan'),
+    ...parseAllowedLocations(values['allow-location'], 'plan'),
   };
 }
 

@@ -50,7 +50,10 @@ export function taskLine(task: FileScanTask, location: string): string {
 export async function runPlan(options: PlanCommandOptions, env: CliEnv): Promise<number> {
   const sink = createOutputSink(env.stdout);
   try {
-    const table = await loadTable(options.table, { locationMap: options.locationMap });
+    const table = await loadTable(options.table, {
+      locationMap: options.locationMap,
+      ...(options.allowedLocations !== undefined ? { allowedLocations: options.allowedLocations } : {}),
+    });
     const scan = table.scan({
       ...(options.filter !== undefined ? { filter: options.filter } : {}),
       ...(options.snapshotId !== undefined ? { snapshotId: options.snapshotId } : {}),

@@ -64,7 +64,10 @@ export async function runScan(options: ScanCommandOptions, env: CliEnv): Promise
   let scan: TableScan | undefined;
   const background = new AbortController();
   try {
-    const table = await loadTable(options.table, { locationMap: options.locationMap });
+    const table = await loadTable(options.table, {
+      locationMap: options.locationMap,
+      ...(options.allowedLocations !== undefined ? { allowedLocations: options.allowedLocations } : {}),
+    });
     scan = table.scan({
       ...(options.select !== undefined ? { select: options.select } : {}),
       ...(options.filter !== undefined ? { filter: options.filter } : {}),

@@ -1,11 +1,13 @@
 /**
  * Moved-table location resolution: a `FileIO` decorator that maps the paths a table recorded
  * (`s3a://…`, `hdfs://host:port/…`, `/test-warehouse/…`, `file:/…`, `./…`) onto the folder the
- * table actually lives in, applies explicit prefix maps, and refuses everything else.
+ * table actually lives in, applies explicit prefix maps, admits explicitly allowed locations, and
+ * refuses everything else.
  */
 import { readdir } from 'node:fs/promises';
 import { posix, resolve as resolvePath, join as joinPath, isAbsolute } from 'node:path';
 import { IcebergScanError } from '../errors.ts';
+import { allowedLocationMatcher, type AllowedLocations } from './allowed-locations.ts';
 import type { FileIO, InputFile } from './input-file.ts';
 import { LocalFileIO, toLocalPath } from './local-file-io.ts';
 
@@ -23,6 +25,11 @@ export interface TableFileIOOptions {
   readonly recordedLocations: readonly string[];
   /** Explicit prefix maps `{ recordedPrefix: actualPrefix }` for files outside the table folder. */
   readonly locationMap?: Readonly<Record<string, string>>;
+  /**
+   * Locations outside the table that are read where they are (default: none): prefixes matched
+   * on whole path segments after `..` is resolved, or `'*'` for any (see `allowedLocationMatcher`).
+   */
+  readonly allowedLocations?: AllowedLocations;
 }
 
 const AUTHORITY_IS_HOST = new Set(['hdfs', 'viewfs', 'webhdfs', 'file']);
@@ -73,6 +80,7 @@ export class TableFileIO implements ListableFileIO {
   private readonly rootKey: string;
   private readonly recordedKeys: string[];
   private readonly maps: { fromKey: string; from: string; to: string }[];
+  private readonly allowed: (location: string) => string | undefined;
 
   constructor(
     private readonly inner: FileIO,
@@ -83,12 +91,16 @@ export class TableFileIO implements ListableFileIO {
     this.maps = Object.entries(options.locationMap ?? {})
       .map(([from, to]) => ({ from, to, fromKey: locationKey(from) }))
       .sort((a, b) => b.fromKey.length - a.fromKey.length);
+    this.allowed = options.allowedLocations === undefined ? () => undefined : allowedLocationMatcher(options.allowedLocations);
   }
 
   /**
-   * Resolves a recorded location: explicit maps first (longest prefix wins), then paths under a
-   * recorded table location (re-rooted onto the actual root), then paths already under the root.
-   * Throws `IcebergScanError('path_refused')` for anything else, and for `..` segments.
+   * Resolves a recorded location: explicit maps first (longest prefix wins), then paths already
+   * under the actual root, then paths under a recorded table location (re-rooted onto the actual
+   * root), then locations under an allowed prefix (opened where they are, normalised).
+   * Throws `IcebergScanError('path_refused')` for anything else — the message names the
+   * `allowedLocations` option and the CLI's `--allow-location` — and for `..` segments that
+   * escape a mapped or re-rooted folder.
    *
    * @param location A location as recorded in metadata or a manifest.
    * @returns The location to open with the inner `FileIO`.
@@ -105,10 +117,19 @@ export class TableFileIO implements ListableFileIO {
       const rest = below(key, recorded);
       if (rest !== undefined) return this.join(this.options.root, rest, location);
     }
-    throw new IcebergScanError('path_refused', `location is outside the table and no location map covers it: ${location}`, {
+    const allowed = this.allowed(location);
+    if (allowed !== undefined) return allowed;
+    const given = this.options.allowedLocations;
+    throw new IcebergScanError('path_refused', `location is outside the table and neither locationMap nor allowedLocations covers it: ${location}`, {
       path: location,
-      expected: `a path under the table location (${this.options.recordedLocations.join(', ')}) or a locationMap entry`,
-      context: { root: this.options.root },
+      expected:
+        `a path under the table location (${this.options.recordedLocations.join(', ')}), a locationMap entry, or, for files ` +
+        `registered outside the table (add_files, migrations), a prefix in loadTable's allowedLocations option ` +
+        `(CLI: --allow-location PREFIX)`,
+      context: {
+        root: this.options.root,
+        ...(given !== undefined ? { allowedLocations: given === '*' ? '*' : given.join(', ') } : {}),
+      },
     });
   }
 

@@ -7,6 +7,7 @@ import { IcebergScanError, isIcebergScanError } from '../errors.ts';
 import type { FileIO } from '../io/input-file.ts';
 import { LocalFileIO } from '../io/local-file-io.ts';
 import { gunzipIfNeeded, readWholeFile } from '../io/read-whole-file.ts';
+import { allowedLocationMatcher } from '../io/allowed-locations.ts';
 import { TableFileIO, absoluteLocation, listFiles } from '../io/table-file-io.ts';
 import { parseTableMetadata, type TableMetadata } from '../metadata/table-metadata.ts';
 import { defaultScanPlugins } from './default-plugins.ts';
@@ -21,6 +22,17 @@ export interface LoadTableOptions {
    * (e.g. `{ '/test-warehouse/ice/t_data': '/tmp/t/__siblings__/t_data' }`).
    */
   readonly locationMap?: Readonly<Record<string, string>>;
+  /**
+   * Locations outside the table's own location that its metadata may point at, read where they
+   * are (default: none, and such a file fails with `path_refused`). For tables whose files were
+   * registered in place: PyIceberg `add_files`, Spark/Hive migrations. Either prefixes
+   * (`['/data/raw', 's3://bucket/landing']`), matched on whole path segments after `.` and `..`
+   * are resolved (`/data/a` allows `/data/a/x.parquet`, never `/data/ab/…` or `/data/a/../b/…`;
+   * the scheme and authority must match), or `'*'` for any location. Relative local prefixes are
+   * resolved against the working directory when no `io` is given. Off by default because a
+   * metadata file must not make the scanner read arbitrary paths.
+   */
+  readonly allowedLocations?: readonly string[] | '*';
   /** Filter and delete stages (see `ScanPlugins`); default {@link defaultScanPlugins}. */
   readonly plugins?: ScanPlugins;
   /** Aborts loading. */
@@ -31,14 +43,20 @@ const METADATA_SUFFIX = '.metadata.json';
 
 /**
  * Loads a table from a metadata file or a table folder. Throws `not_found` when no metadata file
- * exists, `data_invalid` (naming the file and JSON path) when it is malformed.
+ * exists, `data_invalid` (naming the file and JSON path) when it is malformed, `invalid_argument`
+ * for an unusable `allowedLocations` prefix. Files outside the table location are refused
+ * (`path_refused`, when they are opened) unless `locationMap` or `allowedLocations` covers them.
  *
  * @param location A `*.metadata.json` file (gzip allowed) or the table folder (holding `metadata/`).
- * @param options I/O, location maps and plugins.
+ * @param options I/O, location maps, allowed locations and plugins.
+ * @returns The table, its metadata parsed.
  */
 export async function loadTable(location: string, options: LoadTableOptions = {}): Promise<Table> {
   const io = options.io ?? new LocalFileIO();
   const where = options.io === undefined ? absoluteLocation(location) : location;
+  const allowedLocations = options.io === undefined ? absolutePrefixes(options.allowedLocations) : options.allowedLocations;
+  // Checked before any read, so a bad prefix fails fast (the scan would only fail later).
+  if (allowedLocations !== undefined) allowedLocationMatcher(allowedLocations);
   const isFile = where.endsWith(METADATA_SUFFIX) || where.endsWith('.json') || where.endsWith('.json.gz');
   const found: CurrentMetadata = isFile ? { path: where } : await findCurrentMetadata(io, join(where, 'metadata'), options.signal);
   const metadataFile = found.path;
@@ -48,8 +66,15 @@ export async function loadTable(location: string, options: LoadTableOptions = {}
     root,
     recordedLocations: [metadata.location],
     ...(options.locationMap !== undefined ? { locationMap: options.locationMap } : {}),
+    ...(allowedLocations !== undefined ? { allowedLocations } : {}),
   });
   return new Table(metadata, tableIO, metadataFile, options.plugins ?? defaultScanPlugins());
+}
+
+/** Local prefixes made absolute like the table location (URLs and `'*'` unchanged). */
+function absolutePrefixes(allowed: readonly string[] | '*' | undefined): readonly string[] | '*' | undefined {
+  if (!Array.isArray(allowed)) return allowed;
+  return allowed.map((p: unknown) => (typeof p === 'string' && p !== '*' && p.trim() !== '' && !/^[A-Za-z][A-Za-z0-9+.-]+:\/\//.test(p) ? absoluteLocation(p) : (p as string)));
 }
 
 /** Reads and parses one metadata file (gzip-compressed or not). */

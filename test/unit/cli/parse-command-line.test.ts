@@ -47,6 +47,19 @@ describe('parseCommandLine', () => {
     });
   });
 
+  it('parses repeatable --allow-location for every command that loads a table', () => {
+    for (const c of ['scan', 'inspect', 'plan'] as const) {
+      expect(parseCommandLine([c, 't', '--allow-location', '/data/raw', '--allow-location', 's3://b/landing'])).toMatchObject({
+        command: c, allowedLocations: ['/data/raw', 's3://b/landing'],
+      });
+      expect(parseCommandLine([c, 't', '--allow-location', '*'])).toMatchObject({ allowedLocations: '*' });
+      expect(parseCommandLine([c, 't', '--allow-location', '/x', '--allow-location', '*'])).toMatchObject({ allowedLocations: '*' });
+      expect(parseCommandLine([c, 't'])).not.toHaveProperty('allowedLocations');
+      usage([c, 't', '--allow-location', '']);
+      usage([c, 't', '--allow-location']);
+    }
+  });
+
   it('answers --help for the program and every command', () => {
     expect(parseCommandLine([])).toEqual({ command: 'help' });
     expect(parseCommandLine(['--help'])).toEqual({ command: 'help' });

@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative as relativePath } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTable } from '../../builder/build-table.ts';
 import { isIcebergScanError } from '../../../src/errors.ts';
 import { loadTable, versionOf } from '../../../src/table/load-table.ts';
 
@@ -82,5 +83,62 @@ describe('loadTable', () => {
     expect(versionOf('v3.gz.metadata.json')).toBe(3);
     expect(versionOf('00004-v3-upgraded.metadata.json')).toBe(4);
     expect(versionOf('vfinal.metadata.json')).toBeUndefined();
+  });
+});
+
+describe('loadTable with files outside the table location (add_files, migrations)', () => {
+  let external: string;
+  let tableDir: string;
+
+  const scanError = async (t: Awaited<ReturnType<typeof loadTable>>): Promise<{ code: string; message: string }> => {
+    try {
+      await t.scan().toTable();
+    } catch (error) {
+      return error as { code: string; message: string };
+    }
+    throw new Error('the scan did not fail');
+  };
+
+  beforeAll(async () => {
+    const root = mkdtempSync(join(tmpdir(), 'load-table-outside-'));
+    external = join(root, 'external');
+    tableDir = join(root, 't');
+    // The data file is recorded where it really is: outside the table's location, like add_files.
+    await buildTable(tableDir, {
+      schema: [{ id: 1, name: 'id', type: 'long', required: true }],
+      dataLocation: { recorded: external, local: external },
+      steps: [{ append: [{ name: 'f', rows: [{ id: 1 }, { id: 2 }, { id: 3 }] }] }],
+    });
+  });
+
+  it('refuses them by default, naming allowedLocations and --allow-location', async () => {
+    const e = await scanError(await loadTable(tableDir));
+    expect(e.code).toBe('path_refused');
+    expect(e.message).toContain('allowedLocations');
+    expect(e.message).toContain('--allow-location');
+    expect(e.message).toContain(external);
+  });
+
+  it('reads them with allowedLocations naming their prefix', async () => {
+    expect((await (await loadTable(tableDir, { allowedLocations: [external] })).scan().toTable()).numRows).toBe(3);
+    expect(await (await loadTable(tableDir, { allowedLocations: [`${external}/`] })).scan().count()).toBe(3);
+    const relative = relativePath(process.cwd(), external);
+    expect((await (await loadTable(tableDir, { allowedLocations: [relative] })).scan().toTable()).numRows).toBe(3);
+  });
+
+  it("reads them with '*'", async () => {
+    expect((await (await loadTable(tableDir, { allowedLocations: '*' })).scan().toTable()).numRows).toBe(3);
+  });
+
+  it('still refuses them under a prefix that only shares a name start or is another folder', async () => {
+    for (const prefix of [external.slice(0, -1), `${external}-other`, join(external, 'sub')]) {
+      const e = await scanError(await loadTable(tableDir, { allowedLocations: [prefix] }));
+      expect(e.code, prefix).toBe('path_refused');
+    }
+  });
+
+  it('fails fast with invalid_argument for an unusable prefix', async () => {
+    await expect(loadTable(tableDir, { allowedLocations: [''] })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(loadTable(tableDir, { allowedLocations: 'all' as never })).rejects.toMatchObject({ code: 'invalid_argument' });
   });
 });

@@ -52,6 +52,34 @@ describe('TableFileIO', () => {
     expect(refusal(() => t.resolve('/wh/t_data02/a.parquet'))).toBe('path_refused');
   });
 
+  it('opens allowed locations where they are, after maps and the table location', () => {
+    const t = new TableFileIO(inner, { root: '/tables/t', recordedLocations: ['/wh/t'], locationMap: { '/ext/mapped': '/copies/m' }, allowedLocations: ['/ext', 's3://lake/raw'] });
+    expect(t.resolve('/ext/p=1/a.parquet')).toBe('/ext/p=1/a.parquet');
+    expect(t.resolve('/ext/p=1/../p=2/a.parquet')).toBe('/ext/p=2/a.parquet');
+    expect(t.resolve('s3://lake/raw/a.parquet')).toBe('s3://lake/raw/a.parquet');
+    expect(t.resolve('/ext/mapped/a.parquet')).toBe('/copies/m/a.parquet');
+    expect(t.resolve('/wh/t/data/a.parquet')).toBe('/tables/t/data/a.parquet');
+    expect(refusal(() => t.resolve('/ext/../etc/passwd'))).toBe('path_refused');
+    expect(refusal(() => t.resolve('/extra/a.parquet'))).toBe('path_refused');
+    expect(refusal(() => t.resolve('s3a://lake/raw/a.parquet'))).toBe('path_refused');
+    expect(new TableFileIO(inner, { root: '/tables/t', recordedLocations: ['/wh/t'], allowedLocations: '*' }).resolve('/anywhere/a.parquet')).toBe('/anywhere/a.parquet');
+  });
+
+  it('names allowedLocations and --allow-location when it refuses a location', () => {
+    const t = new TableFileIO(inner, { root: '/tables/t', recordedLocations: ['/wh/t'], allowedLocations: ['/ext'] });
+    try {
+      t.resolve('/elsewhere/a.parquet');
+      throw new Error('resolved');
+    } catch (error) {
+      expect(isIcebergScanError(error) && error.code).toBe('path_refused');
+      const e = error as { message: string; path: string; context: Record<string, unknown> };
+      expect(e.message).toMatch(/allowedLocations/);
+      expect(e.message).toMatch(/--allow-location/);
+      expect(e.path).toBe('/elsewhere/a.parquet');
+      expect(e.context.allowedLocations).toBe('/ext');
+    }
+  });
+
   it('builds comparable keys', () => {
     expect(locationKey('s3a://b/k/')).toBe('/b/k');
     expect(locationKey('hdfs://host:1/p')).toBe('/p');
