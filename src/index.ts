@@ -39,9 +39,9 @@ export type { ScanTasksOptions } from './scan/scan-options.ts';
 export { ArrowScan } from './scan/arrow-scan.ts';
 export type { ArrowScanOptions, ArrowScanProjectionInput } from './scan/arrow-scan.ts';
 export type { ScanStats } from './task/scan-stats.ts';
-export type { FileStage, FileStageContext, RowGroupFilter } from './task/file-stage.ts';
+export type { FileStage, FileStageContext, RowGroupFilter, PageFilter, PageIndexes, RowRange } from './task/file-stage.ts';
 export type { FileBatch } from './task/file-batch.ts';
-export { configureSharedWorkerDecoder, closeSharedWorkerDecoder } from './read/worker/decode-isolated.ts';
+export { closeSharedDecodePool } from './read/decoder/decode-pool.ts';
 
 // Projection
 export { createProjectionPlanner } from './projection/create-projection-planner.ts';

@@ -69,6 +69,9 @@ export class DeleteLoader {
       Promise.all(positionFiles.map(async (f) => positionsForDataFile(await this.positionFile(f), dataFilePath) ?? PositionSet.EMPTY)),
       Promise.all(equalityFiles.map((f) => this.equalityFile(f))),
     ]);
+    const recordCount = task.dataFile.recordCount;
+    positionFiles.forEach((f, i) => checkPositionsInFile(positions[i]!, recordCount, f.path, dataFilePath));
+    if (deletionVector !== undefined && dv !== undefined) checkPositionsInFile(deletionVector, recordCount, dv.path, dataFilePath);
     return {
       dataFilePath,
       deletionVector,
@@ -102,4 +105,18 @@ export class DeleteLoader {
     }
     return p;
   }
+}
+
+/**
+ * A deleted position must name a row of the data file: one at or past its record count means the
+ * delete file and the data file disagree (a corrupt or misattributed delete), and applying it
+ * would hide nothing while silently trusting a broken table.
+ */
+function checkPositionsInFile(set: PositionSet, recordCount: number, deletePath: string, dataFilePath: string): void {
+  if (set.max < recordCount) return;
+  throw new IcebergScanError('data_invalid', `deletes position ${set.max} of ${dataFilePath}, which has ${recordCount} rows`, {
+    path: deletePath,
+    expected: `positions below the data file's record count ${recordCount}`,
+    context: { dataFile: dataFilePath },
+  });
 }

@@ -62,27 +62,6 @@ export class PositionCollector {
     }
   }
 
-  /** Adds decoded values: one path for all rows, or one path per row; positions as bigint/number/null. */
-  addValues(paths: string | readonly unknown[], positions: readonly unknown[], first: number): void {
-    let builder = typeof paths === 'string' ? this.builderFor(paths) : undefined;
-    let current: unknown;
-    for (let i = 0; i < positions.length; i++) {
-      const raw = positions[i];
-      if (raw === null || raw === undefined) throw this.invalid(`null pos in row ${first + i}`, 'a non-null pos');
-      const pos = Number(raw);
-      if (!(pos >= 0) || !Number.isSafeInteger(pos)) throw this.invalid(`pos ${String(raw)} in row ${first + i}`, 'a non-negative position below 2^53');
-      if (typeof paths !== 'string') {
-        const p = paths[i];
-        if (typeof p !== 'string') {
-          if (this.nullFilePath === 'skip') continue;
-          throw this.invalid(`null file_path in row ${first + i}`, 'a non-null file_path (the spec requires it)');
-        }
-        if (p !== current || builder === undefined) builder = this.builderFor(p);
-        current = p;
-      }
-      builder!.add(pos);
-    }
-  }
 
   /** The positions per data file path (each builder frozen into a set). */
   finish(): Map<string, PositionSet> {

@@ -1,29 +1,23 @@
 /**
  * Reads a Parquet position delete file (`file_path` 2147483546, `pos` 2147483545, optional `row`
- * ignored) into one {@link PositionSet} per data file path. Footer and statistics come from
- * hyparquet. Files below {@link WASM_MIN_DELETE_ROWS} rows (nearly all delete files) are decoded by
- * hyparquet, which fails cleanly on corrupt pages; larger ones by parquet-wasm, column chunks fetched
- * per row group through the scan's FileIO (10M positions: ~0.8 s of CPU against ~2 s for
- * hyparquet's JS zstd). parquet-wasm panics (an uncatchable process error) on a corrupt page, the
- * same exposure every data file has.
+ * ignored) into one {@link PositionSet} per data file path. The footer comes from the tail read of
+ * the read path; each row group's `file_path` and `pos` chunks are fetched through the scan's FileIO
+ * and decoded by the Parquet decoder (a corrupt page is a typed `data_invalid`, never a crash).
  */
-import type { RecordBatch } from 'apache-arrow';
-import { parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
-import { IcebergScanError, abortedError, asScanError } from '../errors.ts';
-import type { FileIO, InputFile } from '../io/input-file.ts';
-import { MemoryBlob, fetchRegions } from '../read/memory-blob.ts';
-import { freeWasmBatch, openWasmParquetFile, streamRowGroup, useArrowView, type WasmParquetFile } from '../read/parquet-wasm.ts';
-import { columnChunkRanges } from '../read/row-group-plan.ts';
+import type { FileMetaData } from 'hyparquet';
+import { IcebergScanError, abortedError } from '../errors.ts';
+import { coalesceRanges } from '../io/coalesce.ts';
+import type { FileIO } from '../io/input-file.ts';
+import { columnGroups } from '../read/column-groups.ts';
+import { localDecoder } from '../read/decoder/local-decoder.ts';
+import { fileKeyOf, type RowGroupDecoder } from '../read/decoder/row-group-decoder.ts';
 import type { DeleteFile } from '../metadata/content-file.ts';
-import { findDeleteColumn, readDeleteFileTail, tailBackedBuffer } from './delete-file-buffer.ts';
+import { findDeleteColumn, readDeleteFileTail } from './delete-file-buffer.ts';
 import { PositionCollector, type NullFilePathPolicy } from './position-collector.ts';
 import type { PositionSet } from './position-set.ts';
 
-/** Rows per decoded batch when reading position delete files with parquet-wasm. */
+/** Rows per decoded batch when reading position delete files. */
 const DELETE_BATCH_ROWS = 1 << 20;
-/** From this many rows on, position delete files are decoded by parquet-wasm (speed) instead of hyparquet (safety). */
-export const WASM_MIN_DELETE_ROWS = 1_000_000;
 /** Reserved field id of `file_path` in position delete files. */
 export const DELETE_FILE_PATH_ID = 2147483546;
 /** Reserved field id of `pos` in position delete files. */
@@ -40,8 +34,8 @@ export interface ReadPositionDeletesOptions {
    * `'skip'`: such rows are ignored (Impala's behaviour: they cannot name any data file).
    */
   readonly nullFilePath?: NullFilePathPolicy;
-  /** Row count from which parquet-wasm decodes (default {@link WASM_MIN_DELETE_ROWS}; tests lower it). */
-  readonly wasmMinRows?: number;
+  /** The scan's decoder (default: decode on the calling thread). */
+  readonly decoder?: RowGroupDecoder;
 }
 
 /**
@@ -78,103 +72,40 @@ export async function readPositionDeleteFile(
     });
   }
   const collector = new PositionCollector(path, options.nullFilePath ?? 'error');
-  const totalRows = metadata.row_groups.reduce((n, g) => n + Number(g.num_rows), 0);
-  if (totalRows === 0) return collector.finish();
-  if (totalRows < (options.wasmMinRows ?? WASM_MIN_DELETE_ROWS)) {
-    await decodeWithHyparquet(tailBackedBuffer(file, tail, signal), metadata, pathColumn.name, posColumn.name, collector, path);
-    return collector.finish();
-  }
-  const blob = new MemoryBlob(tail.fileSize, [{ start: tail.start, bytes: tail.bytes }]);
-  let wasmFile: WasmParquetFile;
-  try {
-    wasmFile = await openWasmParquetFile(blob);
-  } catch (error) {
-    throw asScanError(error, 'data_invalid', path);
-  }
+  const decoder = options.decoder ?? localDecoder;
+  const fileKey = fileKeyOf(path, tail.fileSize, tail.bytes);
   try {
     let first = 0;
     for (let g = 0; g < metadata.row_groups.length; g++) {
       const rows = Number(metadata.row_groups[g]!.num_rows);
+      if (rows === 0) continue;
       const singlePath = singlePathOf(metadata, g, pathColumn.name);
       const columns = singlePath === undefined ? [pathColumn.name, posColumn.name] : [posColumn.name];
-      const expectedEnd = first + rows;
-      await decodeRowGroup(file, blob, wasmFile, metadata, g, columns, signal, path, (batch) => {
-        collector.add(batch, posColumn.name, singlePath ?? pathColumn.name, singlePath !== undefined, first);
-        first += batch.numRows;
-      });
-      if (first !== expectedEnd) {
-        throw new IcebergScanError('data_invalid', `row group ${g} decoded to ${first - expectedEnd + rows} rows`, { path, expected: `${rows} rows` });
+      const [group] = columnGroups(metadata, g, columns, 1);
+      if (group === undefined) throw new IcebergScanError('data_invalid', `row group ${g} has no pos column chunk`, { path, expected: 'a pos column chunk in every row group' });
+      const regions = await Promise.all(coalesceRanges(group.ranges).map(async (r) => ({ start: r.start, bytes: await file.read(r.start, r.end, signal) })));
+      if (signal.aborted) throw abortedError(path);
+      const batches = decoder.decode({
+        path, fileKey, fileSize: tail.fileSize, tail: { start: tail.start, bytes: tail.bytes },
+        rowGroup: g, leaves: group.leaves, regions, batchSize: DELETE_BATCH_ROWS, priority: 0,
+      }, signal);
+      const end = first + rows;
+      try {
+        for (let r = await batches.next(); !r.done; r = await batches.next()) {
+          collector.add(r.value, posColumn.name, singlePath ?? pathColumn.name, singlePath !== undefined, first);
+          first += r.value.numRows;
+        }
+      } finally {
+        await batches.return?.();
+      }
+      if (first !== end) {
+        throw new IcebergScanError('data_invalid', `row group ${g} decoded to ${first - end + rows} rows`, { path, expected: `${rows} rows` });
       }
     }
   } finally {
-    wasmFile.free();
+    decoder.forget(fileKey);
   }
   return collector.finish();
-}
-
-/** Decodes every row group with hyparquet (pure JS: corrupt data becomes an error, never a panic). */
-async function decodeWithHyparquet(
-  buffer: AsyncBuffer, metadata: FileMetaData, pathName: string, posName: string, collector: PositionCollector, path: string,
-): Promise<void> {
-  let rowStart = 0;
-  for (let g = 0; g < metadata.row_groups.length; g++) {
-    const rows = Number(metadata.row_groups[g]!.num_rows);
-    const singlePath = singlePathOf(metadata, g, pathName);
-    const paths: unknown[] = singlePath === undefined ? new Array(rows) : [];
-    const positions: unknown[] = new Array(rows);
-    try {
-      await parquetRead({
-        file: buffer,
-        metadata,
-        columns: singlePath === undefined ? [pathName, posName] : [posName],
-        rowStart,
-        rowEnd: rowStart + rows,
-        compressors,
-        onChunk: ({ columnName, columnData, rowStart: chunkStart }) => {
-          const target = columnName === posName ? positions : paths;
-          const offset = chunkStart - rowStart;
-          for (let i = Math.max(0, -offset); i < Math.min(columnData.length, rows - offset); i++) target[offset + i] = columnData[i];
-        },
-      });
-    } catch (error) {
-      throw asScanError(error, 'data_invalid', path);
-    }
-    collector.addValues(singlePath ?? paths, positions, rowStart);
-    rowStart += rows;
-  }
-}
-
-/** Fetches one row group's chunks, decodes them with parquet-wasm and hands over each batch. */
-async function decodeRowGroup(
-  file: InputFile, blob: MemoryBlob, wasmFile: WasmParquetFile, metadata: FileMetaData, g: number,
-  columns: string[], signal: AbortSignal, path: string, onBatch: (batch: RecordBatch) => void,
-): Promise<void> {
-  const ranges = columnChunkRanges(metadata, g, columns);
-  const regions = await fetchRegions(file, ranges, signal);
-  if (signal.aborted) throw abortedError(path);
-  blob.setChunks(regions);
-  try {
-    const reader = await streamRowGroup(wasmFile, g, columns, DELETE_BATCH_ROWS);
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (blob.misses.length > 0) {
-        freeWasmBatch(value);
-        throw new IcebergScanError('data_invalid', 'delete file read outside its planned ranges', { path });
-      }
-      try {
-        // read in place: the collector copies what it keeps
-        useArrowView(value, onBatch);
-      } catch (error) {
-        freeWasmBatch(value);
-        throw error;
-      }
-    }
-  } catch (error) {
-    throw asScanError(error, 'data_invalid', path);
-  } finally {
-    blob.setChunks([]);
-  }
 }
 
 /** The one `file_path` of row group `g` when its statistics prove a single non-null value. */

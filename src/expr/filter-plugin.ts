@@ -18,6 +18,7 @@ const MATCHES_NOTHING: BoundFilterPlan = {
   pruneFile: () => true,
   residualFor: () => ({ op: 'false' }),
   extraFieldIds: [],
+  matchesNothing: true,
 };
 
 /**
@@ -58,6 +59,7 @@ export function filterPlugin(filter: unknown, context: FilterPluginContext): Bou
     residualFor: (file) => scan.residualFor(file),
     stage: scan.filterStage,
     rowGroupFilter: scan.rowGroupFilter,
+    pageFilter: scan.pageFilter,
     extraFieldIds: scan.referencedFieldIds,
   };
 }

@@ -107,7 +107,11 @@ function toUnit(loNs: bigint, hiNs: bigint, type: PrimType): [Value, Value] {
 
 /** The facts a column chunk's statistics give about one column. */
 export function chunkFacts(chunk: ColumnChunk, el: SchemaElement, numRows: bigint, ref: BoundRef): ColumnFacts {
-  const s = chunk.meta_data?.statistics;
+  return statisticsFacts(chunk.meta_data?.statistics, el, numRows, ref);
+}
+
+/** The facts Parquet statistics (of a column chunk, or of one page from the column index) give. */
+export function statisticsFacts(s: Statistics | undefined, el: SchemaElement, numRows: bigint, ref: BoundRef): ColumnFacts {
   if (!s) return { mayBeNull: true, mayBeNaN: isFloatKind(ref.type.kind), mayBeValue: true };
   const nulls = s.null_count;
   const numeric = el.type === 'INT32' || el.type === 'INT64' || el.type === 'FLOAT' || el.type === 'DOUBLE' || el.type === 'BOOLEAN';

@@ -8,7 +8,7 @@ import type { NameMapping } from '../metadata/name-mapping.ts';
 import type { StructType } from '../metadata/schema.ts';
 import type { FileScanTask } from '../task/file-scan-task.ts';
 import type { ContentFile } from '../metadata/content-file.ts';
-import type { FileStage, RowGroupFilter } from '../task/file-stage.ts';
+import type { FileStage, PageFilter, PageIndexes, RowGroupFilter, RowRange } from '../task/file-stage.ts';
 import { filterRows, residualBinder } from '../operators/filter-rows.ts';
 import { bindExpression, referencedFieldIds, unbindExpression, type BoundExpression } from './bind.ts';
 import type { Expression } from './expression.ts';
@@ -18,6 +18,7 @@ import { projectExpression } from './project.ts';
 import { parseFilter } from './parse-filter.ts';
 import { residualEvaluator } from './residual.ts';
 import { rowGroupMightMatch } from './row-group-evaluator.ts';
+import { pageRowRanges } from './page-evaluator.ts';
 
 /** Options of {@link createScanFilter}. */
 export interface ScanFilterOptions {
@@ -60,6 +61,8 @@ export interface ScanFilter {
   residualFor(file: ContentFile): Expression | undefined;
   /** Row-group pruning by Parquet statistics against each task's residual. */
   readonly rowGroupFilter: RowGroupFilter;
+  /** Page pruning by the Parquet page indexes against each task's residual. */
+  readonly pageFilter: PageFilter;
   /** The residual row-filter stage (see `filterRows`). */
   readonly filterStage: FileStage;
 }
@@ -119,6 +122,10 @@ export function createScanFilter(options: ScanFilterOptions): ScanFilter {
     rowGroupFilter(task: FileScanTask, footer: FileMetaData, rowGroupIndex: number): boolean {
       const residual = boundFor(task);
       return residual === undefined ? true : rowGroupMightMatch(residual, footer, rowGroupIndex, options.nameMapping);
+    },
+    pageFilter(task: FileScanTask, footer: FileMetaData, rowGroupIndex: number, pages: PageIndexes): readonly RowRange[] | undefined {
+      const residual = boundFor(task);
+      return residual === undefined ? undefined : pageRowRanges(residual, footer, rowGroupIndex, pages, options.nameMapping);
     },
     filterStage: filterRows({ schema: options.schema, caseSensitive }),
   };

@@ -4,8 +4,10 @@
  */
 import { Observable, type Subscriber } from 'rxjs';
 import { abortedError, asFileReadError } from '../errors.ts';
-import type { FileStageContext, RowGroupFilter } from '../task/file-stage.ts';
+import type { FileStageContext, PageFilter, RowGroupFilter } from '../task/file-stage.ts';
 import type { FileBatch } from '../task/file-batch.ts';
+import type { RowGroupDecoder } from './decoder/row-group-decoder.ts';
+import type { ReadAhead } from './read-ahead.ts';
 
 /**
  * Demand signal from downstream. Readers call it before every row-group fetch and every decoded
@@ -19,14 +21,16 @@ export interface ReadDataFileContext extends FileStageContext {
   readonly batchSize: number;
   /** Row-group pruning (false = skip); skipped row groups are counted in `stats.rowGroupsSkipped`. */
   readonly rowGroupFilter?: RowGroupFilter;
-  /** Rows decoded per parquet-wasm call when the file has an offset index (default `DEFAULT_DECODE_ROWS`). */
-  readonly decodeRows?: number;
-  /**
-   * Where parquet-wasm runs: `'worker'` (default) in the process-wide decode worker pool, so a
-   * wasm panic on corrupt data fails the file instead of killing the process; `'in-process'` on
-   * the calling thread (no isolation).
-   */
-  readonly decode?: 'worker' | 'in-process';
+  /** Page pruning from the page indexes: rows outside its ranges are skipped (`stats.rowsSkipped`). */
+  readonly pageFilter?: PageFilter;
+  /** Decodes Parquet row groups (default: the calling thread's decoder). */
+  readonly decoder?: RowGroupDecoder;
+  /** Jobs a row group's columns are split into, decoded side by side (the decode workers; default 1). */
+  readonly decodeParallelism?: number;
+  /** The scan's read-ahead bound, shared by its files (absent: none beyond one row group ahead per file). */
+  readonly readAhead?: ReadAhead;
+  /** This file's task index in the scan: row groups are granted read-ahead in (task, row group) order. */
+  readonly taskIndex?: number;
   /** Downstream demand (absent: read as fast as possible). */
   readonly pace?: Pacer;
 }

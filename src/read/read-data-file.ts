@@ -1,83 +1,75 @@
 /**
  * The per-file reader: one data file (or byte split) → a cold, cancellable Observable of
- * `FileBatch`es, one row group at a time. All I/O happens in JS; parquet-wasm only decodes bytes
- * already in memory.
+ * `FileBatch`es. Parquet is read as footer → row-group plan → fetch → decode → batch: the footer
+ * in one ranged read of the tail, then for each row group the projected column chunks (all I/O in
+ * JS, through the `InputFile`), decoded by the scan's decoder with the deleted rows skipped.
  */
 import { defer, type Observable, type Subscriber } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
-import type { FileMetaData } from 'hyparquet';
 import { IcebergScanError } from '../errors.ts';
+import { coalesceRanges } from '../io/coalesce.ts';
 import type { InputFile } from '../io/input-file.ts';
+import type { FileBatch } from '../task/file-batch.ts';
 import type { FileScanTask } from '../task/file-scan-task.ts';
-import { keptRowPositions, type FileBatch } from '../task/file-batch.ts';
+import type { DeletedRows } from '../task/row-selection.ts';
+import type { FileProjection } from '../task/file-projection.ts';
 import { readAvroDataFile } from './avro/read-avro-data-file.ts';
 import { validateColumnPaths } from './column-paths.ts';
-import { MemoryBlob, fetchRegions, type ByteRegion } from './memory-blob.ts';
+import { columnGroups, rootColumnOrder, zipColumnGroups } from './column-groups.ts';
+import { fileKeyOf, type RowGroupDecoder } from './decoder/row-group-decoder.ts';
+import { localDecoder } from './decoder/local-decoder.ts';
+import type { ByteRegion } from './decoder/wasm-decoder.ts';
 import { readParquetTail, type ParquetTail } from './parquet-footer.ts';
 import { awaitPace, fileReadObservable, type ReadDataFileContext } from './read-context.ts';
-import { decodeRowGroupIsolated, forgetIsolatedFile } from './worker/decode-isolated.ts';
+import type { ReadAheadGrant } from './read-ahead.ts';
 import { rowGroupFirstRows, selectRowGroups } from './row-group-plan.ts';
-import { deletionMask, keptOffsets, keptRowsOf, type DeletedRows } from '../task/row-selection.ts';
-import { DEFAULT_DECODE_ROWS, planRowGroupSlices, type RowGroupSlice } from './row-group-slices.ts';
-import {
-  freeWasmBatch,
-  openWasmParquetFile,
-  streamRowGroup,
-  toArrowBatch,
-  type WasmBatchReader,
-  type WasmParquetFile,
-} from './parquet-wasm.ts';
-
-/** Mutable per-subscription state shared between the read loop and the teardown. */
-interface ReadState {
-  reader: WasmBatchReader | undefined;
-}
+import { RowGroupSelection } from './row-selection.ts';
+import { markOutside, pageIndexesOf, skippedPages } from './page-index.ts';
+import type { PageIndexes } from '../task/file-stage.ts';
 
 /**
  * Reads one data file as `FileBatch`es in file order (Avro data files go to `readAvroDataFile`;
- * what follows describes Parquet). The footer is read once (one ranged read of
- * the tail); then, for each row group of the task's split that `rowGroupFilter` keeps, the projected
- * column chunks are fetched (neighbours coalesced) and decoded with parquet-wasm in batches of
- * `batchSize` rows. Every batch carries the absolute position of its first row. Empty batches are
- * never emitted. When the delete stage has handed over the file's deleted positions
- * (`ctx.rowSelection.deleted`), those rows are dropped as each batch is copied out of the decoder,
- * and the batches are marked `positionDeletesApplied`.
+ * what follows describes Parquet). For each row group of the task's split that `rowGroupFilter`
+ * keeps, the projected column chunks are fetched and decoded in batches of `batchSize` rows; the
+ * next row group is fetched and handed to the decoder while the current one is consumed, within
+ * the scan's read-ahead bound. Every batch carries the absolute position of its first row (and of
+ * the others when rows were skipped). Empty batches are never emitted. When the delete stage has
+ * handed over the file's deleted positions (`ctx.rowSelection.deleted`), the decoder skips those
+ * rows and the batches are marked `positionDeletesApplied`.
  *
- * Cold: nothing is read until subscription. Unsubscribing aborts in-flight reads, cancels the wasm
- * stream and frees its memory; no read starts afterwards. Errors are `IcebergScanError`s naming
- * the file.
+ * Cold: nothing is read until subscription. Unsubscribing aborts in-flight reads and cancels the
+ * decoding; no read starts afterwards. Errors are `IcebergScanError`s naming the file.
  *
  * @param task The file (or split) to read.
- * @param ctx FileIO, projection, stats, batch size, row-group filter and pacer.
+ * @param ctx FileIO, projection, stats, batch size, decoder, read-ahead and pacer.
  * @returns The file's batches.
  */
 export function readDataFile(task: FileScanTask, ctx: ReadDataFileContext): Observable<FileBatch> {
   if (task.dataFile.format === 'avro') return readAvroDataFile(task, ctx);
-  return defer(() => {
-    const state: ReadState = { reader: undefined }; // one per subscription
-    return fileReadObservable(
-      ctx,
-      task.dataFile.path,
-      'Parquet',
-      (signal, subscriber) => readFile(task, ctx, signal, subscriber, state),
-      () => void state.reader?.cancel().catch(() => undefined),
-    );
-  });
+  return defer(() =>
+    fileReadObservable(ctx, task.dataFile.path, 'Parquet', (signal, subscriber) => readParquetFile(task, ctx, signal, subscriber)),
+  );
 }
 
-async function readFile(
-  task: FileScanTask,
-  ctx: ReadDataFileContext,
-  signal: AbortSignal,
-  subscriber: Subscriber<FileBatch>,
-  state: ReadState,
-): Promise<void> {
+/** What reading one Parquet file needs once its footer is known. */
+interface FileRead {
+  readonly task: FileScanTask;
+  readonly ctx: ReadDataFileContext;
+  readonly signal: AbortSignal;
+  readonly subscriber: Subscriber<FileBatch>;
+  readonly input: InputFile;
+  readonly tail: ParquetTail;
+  readonly fileKey: string;
+  readonly projection: FileProjection;
+  readonly decoder: RowGroupDecoder;
+  readonly deleted: DeletedRows | undefined;
+  readonly firstRows: readonly number[];
+}
+
+async function readParquetFile(task: FileScanTask, ctx: ReadDataFileContext, signal: AbortSignal, subscriber: Subscriber<FileBatch>): Promise<void> {
   const path = task.dataFile.path;
   if (task.dataFile.format !== 'parquet') {
-    throw new IcebergScanError('feature_unsupported', `data file format ${task.dataFile.format}`, {
-      path,
-      expected: 'parquet',
-    });
+    throw new IcebergScanError('feature_unsupported', `data file format ${task.dataFile.format}`, { path, expected: 'parquet' });
   }
   await awaitPace(ctx.pace, signal, path);
   const input = ctx.io.newInputFile(path);
@@ -86,9 +78,7 @@ async function readFile(
   ctx.stats.files += 1;
   const footer = tail.metadata;
   const projection = ctx.projection.forFile(task, footer);
-  const columns = projection.columns;
-  if (columns.length > 0) validateColumnPaths(footer, columns, path);
-  const firstRows = rowGroupFirstRows(footer);
+  if (projection.columns.length > 0) validateColumnPaths(footer, projection.columns, path);
   const rowGroups = selectRowGroups(footer, task.start, task.length).filter((k) => {
     const keep = ctx.rowGroupFilter?.(task, footer, k) ?? true;
     if (!keep) {
@@ -97,285 +87,225 @@ async function readFile(
     }
     return keep;
   });
-  // Read once: the delete stage sets it before it subscribes.
-  const deleted = ctx.rowSelection?.deleted;
-  const applied = deleted === undefined ? {} : { positionDeletesApplied: true };
-  /** Emits the rows `[position, position + numRows)` of the file, or only `kept` of them (offsets). */
-  const emit: Emit = (decoded, position, numRows, kept) => {
-    if (numRows === 0 || subscriber.closed) return;
-    if (kept !== undefined) {
-      ctx.stats.rowsDeleted[deleted!.kind] += numRows - kept.length;
-      if (kept.length === 0) return;
-    }
-    const batch = projection.project(decoded, position, numRows, kept);
-    if (batch.numRows === 0) return;
-    subscriber.next({ task, batch, ...(kept === undefined ? { firstRowPosition: position } : keptRowPositions(position, undefined, kept)), ...applied });
+  const decoder = ctx.decoder ?? localDecoder;
+  const read: FileRead = {
+    task, ctx, signal, subscriber, input, tail, projection, decoder,
+    fileKey: fileKeyOf(path, tail.fileSize, tail.bytes),
+    // Read once: the delete stage sets it before it subscribes.
+    deleted: ctx.rowSelection?.deleted,
+    firstRows: rowGroupFirstRows(footer),
   };
-  if (columns.length === 0) {
-    await countOnly(footer.row_groups.map((rg) => Number(rg.num_rows)), rowGroups, firstRows, deleted, ctx, signal, path, emit);
-    return;
-  }
-  // Slices hold whole batches, so batch sizes do not depend on slicing.
-  const sliceRows = Math.max(1, Math.floor((ctx.decodeRows ?? DEFAULT_DECODE_ROWS) / ctx.batchSize)) * ctx.batchSize;
-  const slices = plannedSlices(footer, tail, rowGroups, columns, ctx, sliceRows);
-  if (ctx.decode !== 'in-process') {
-    // In a decode worker: a wasm panic on corrupt data fails this file, not the process. The
-    // fetched chunks are handed over (transferred). The footer tail goes to a worker once; a row
-    // group's dictionary pages are kept by the worker from the first slice (they are in its chunks)
-    // for the later ones, and read again only for a worker that lacks them.
-    const prepare = async ({ rowGroup: k, slice }: PlannedSlice): Promise<WorkerSlice> => {
-      const regions = await fetchRegions(input, slice.reads, signal);
-      const key = String(k);
-      const dictionaries =
-        slice.dictionaries.length === 0 ? {}
-        : slice.offset === 0 ? { keep: { key, ranges: slice.dictionaries } }
-        : { shared: { key, load: () => fetchRegions(input, slice.dictionaries, signal) } };
-      const position = firstRows[k]! + slice.offset;
-      const mask = deletionMask(deleted, position, slice.limit);
-      const request = {
-        path, fileSize: tail.fileSize, tail, regions, ...dictionaries,
-        rowGroup: k, columns, batchSize: ctx.batchSize, slice: slice.partial ? slice : undefined, deleted: mask,
-      };
-      return { batches: decodeRowGroupIsolated(request, signal)[Symbol.asyncIterator](), position, deleted: mask };
-    };
-    try {
-      await decodeInWorker(slices, prepare, subscriber, ctx, signal, path, emit);
-    } finally {
-      forgetIsolatedFile(path);
-    }
-    return;
-  }
-  const blob = new MemoryBlob(tail.fileSize, [{ start: tail.start, bytes: tail.bytes }]);
-  let file: WasmParquetFile | undefined;
-  let dictionaries: DictionaryCache | undefined;
+  if (projection.columns.length === 0) return countRows(read, rowGroups);
   try {
-    for (let current = slices.next(); !current.done; ) {
-      const { rowGroup: k, slice } = current.value;
-      await awaitPace(ctx.pace, signal, path);
-      // No local keeps the fetched bytes: once decoding starts, the blob's reference is the only
-      // one, and it is dropped after the first batch. (Reading the next slice during decoding was
-      // measured: no gain on local files, ~one slice more memory.)
-      dictionaries = await withDictionaries(input, slice, k, dictionaries, signal, (f, d) => blob.setChunks(slice.offset === 0 ? f : [...f, ...d]));
-      if (subscriber.closed) return;
-      file ??= await openWasmParquetFile(blob);
-      const reader = await streamRowGroup(file, k, columns, ctx.batchSize, slice.partial ? slice : undefined);
-      await decodeSlice(reader, blob, firstRows[k]! + slice.offset, deleted, signal, subscriber, state, ctx, emit, path);
-      checkMisses(blob, tail, path);
-      if (subscriber.closed) return;
-      current = slices.next();
-    }
+    await readRowGroups(read, rowGroups);
   } finally {
-    blob.setChunks([]);
-    file?.free();
+    decoder.forget(read.fileKey);
   }
 }
 
-/** Hands on the rows `[position, position + numRows)` of the file, or only `kept` of them (offsets). */
-type Emit = (decoded: RecordBatch | undefined, position: number, numRows: number, kept?: Int32Array) => void;
-
-/** A slice handed to the decode worker: its batches, the file position of its first row, its dropped rows. */
-interface WorkerSlice {
-  readonly batches: AsyncIterator<RecordBatch>;
-  readonly position: number;
-  /** Rows of the slice the worker drops (1), when any (see `IsolatedDecodeRequest.deleted`). */
-  readonly deleted: Uint8Array | undefined;
+/** A row group handed to the decoder: its parts' batches, zipped, and where its rows sit. */
+interface StartedRowGroup {
+  readonly rowGroup: number;
+  readonly selection: RowGroupSelection;
+  readonly parts: ReadonlyArray<AsyncIterator<RecordBatch, undefined>>;
+  readonly grant: ReadAheadGrant | undefined;
 }
 
 /**
- * Emits the worker-decoded batches of every slice in order, with one slice in flight ahead: once
- * the first batch of slice k has arrived, slice k+1 is fetched and handed to the worker, so the
- * worker decodes it while this thread converts and emits k (one slice more memory, no idle
- * worker). Unsubscribing or an error cancels both.
+ * Reads the row groups in order with one row group ahead: once the first batch of row group k has
+ * arrived, row group k+1 is fetched and handed to the decoder (waiting for the scan's read-ahead
+ * bound), so decoding never waits for I/O.
  */
-async function decodeInWorker(
-  slices: Generator<PlannedSlice, void, undefined>,
-  prepare: (planned: PlannedSlice) => Promise<WorkerSlice>,
-  subscriber: Subscriber<FileBatch>,
-  ctx: ReadDataFileContext,
-  signal: AbortSignal,
-  path: string,
-  emit: Emit,
-): Promise<void> {
-  const startNext = async (): Promise<WorkerSlice | undefined> => {
-    const next = slices.next();
-    if (next.done || subscriber.closed) return undefined;
-    return prepare(next.value);
+async function readRowGroups(read: FileRead, rowGroups: readonly number[]): Promise<void> {
+  const { ctx, signal, subscriber } = read;
+  const path = read.task.dataFile.path;
+  const rootOrder = rootColumnOrder(read.tail.metadata);
+  let index = 0;
+  const startNext = async (): Promise<StartedRowGroup | undefined> => {
+    while (index < rowGroups.length && !subscriber.closed) {
+      const started = await startRowGroup(read, rowGroups[index]!, index++);
+      if (started !== undefined) return started;
+    }
+    return undefined;
   };
   await awaitPace(ctx.pace, signal, path);
   let current = await startNext();
-  let ahead: Promise<WorkerSlice | undefined> | undefined;
+  let ahead: Promise<StartedRowGroup | undefined> | undefined;
   try {
     while (current !== undefined && !subscriber.closed) {
-      const { position: first, deleted } = current;
-      let position = first;
-      for (let r = await current.batches.next(); !r.done && !subscriber.closed; r = await current.batches.next()) {
-        if (deleted === undefined) {
-          emit(r.value, position, r.value.numRows);
-          position += r.value.numRows;
-        } else {
-          // batch j covers the slice rows [j * batchSize, (j + 1) * batchSize), kept ones only
-          const rows = Math.min(ctx.batchSize, deleted.length - (position - first));
-          const kept = keptOffsets(deleted, position - first, rows);
-          if (r.value.numRows !== (kept?.length ?? rows)) {
-            throw new IcebergScanError('data_invalid', `decode worker sent ${r.value.numRows} rows for slice rows at ${position}`, {
-              path, expected: `${kept?.length ?? rows} kept rows`,
-            });
-          }
-          emit(r.value, position, rows, kept);
-          position += rows;
+      const first = read.firstRows[current.rowGroup]!;
+      for (;;) {
+        const results = await Promise.all(current.parts.map((p) => p.next()));
+        if (results.every((r) => r.done)) break;
+        if (results.some((r) => r.done)) throw mismatch(path, current.rowGroup, 'column groups ended at different batches');
+        let decoded: RecordBatch;
+        try {
+          decoded = zipColumnGroups(results.map((r) => r.value!), rootOrder);
+        } catch (error) {
+          throw mismatch(path, current.rowGroup, (error as Error).message);
         }
-        ahead ??= startNext();
+        if (subscriber.closed) return;
+        emit(read, decoded, first, current);
+        if (ahead === undefined) {
+          ahead = startNext();
+          ahead.catch(() => undefined); // awaited when its turn comes; no unhandled rejection meanwhile
+        }
         await awaitPace(ctx.pace, signal, path);
+        if (subscriber.closed) return;
       }
-      if (subscriber.closed) return;
+      current.grant?.finished();
       const next = ahead ?? startNext();
       ahead = undefined;
       current = await next;
     }
   } finally {
-    void current?.batches.return?.();
-    if (ahead !== undefined) void ahead.then((a) => a?.batches.return?.(), () => undefined);
+    release(current);
+    if (ahead !== undefined) void ahead.then(release, () => undefined);
   }
 }
 
-/** The dictionary pages of one row group's projected chunks, kept for its later slices. */
-interface DictionaryCache {
-  readonly rowGroup: number;
-  readonly regions: readonly ByteRegion[];
-}
-
-/**
- * Awaits a slice's reads and hands them to `blob` together with the dictionary pages the slice
- * needs: copied out of the fetched bytes on a row group's first slice, reused from `cache` on the
- * later ones (read again only if the cache is of another row group). Returns the cache to keep.
- */
-async function withDictionaries(
-  input: InputFile,
-  slice: RowGroupSlice,
-  rowGroup: number,
-  cache: DictionaryCache | undefined,
-  signal: AbortSignal,
-  use: (fetched: ByteRegion[], dictionaries: readonly ByteRegion[]) => void,
-): Promise<DictionaryCache> {
-  const fetched = await fetchRegions(input, slice.reads, signal);
-  let kept: DictionaryCache;
-  if (slice.dictionaries.length === 0) kept = { rowGroup, regions: [] };
-  else if (slice.offset !== 0 && cache?.rowGroup === rowGroup) kept = cache;
-  else if (slice.offset !== 0) kept = { rowGroup, regions: await fetchRegions(input, slice.dictionaries, signal) };
-  else {
-    kept = {
-      rowGroup,
-      regions: slice.dictionaries.map((d) => {
-        const from = fetched.find((r) => r.start <= d.start && d.end <= r.start + r.bytes.byteLength)!;
-        return { start: d.start, bytes: from.bytes.slice(d.start - from.start, d.end - from.start) };
-      }),
-    };
-  }
-  use(fetched, kept.regions);
-  return kept;
-}
-
-/** One slice of one row group, in read order. */
-interface PlannedSlice {
-  readonly rowGroup: number;
-  readonly slice: RowGroupSlice;
-}
-
-/**
- * The slices of the kept row groups, planned lazily (a row group's page index is parsed when its
- * first slice is due). Counts `stats.rowGroupsRead` as each row group starts.
- */
-function* plannedSlices(
-  footer: FileMetaData,
-  tail: ParquetTail,
-  rowGroups: readonly number[],
-  columns: readonly string[],
-  ctx: ReadDataFileContext,
-  sliceRows: number,
-): Generator<PlannedSlice, void, undefined> {
-  let first = true;
-  for (const k of rowGroups) {
-    ctx.stats.rowGroupsRead += 1;
-    // The file's first slice is one batch: the first batch then waits for one batch of decoding.
-    for (const slice of planRowGroupSlices(footer, tail, k, columns, sliceRows, first ? ctx.batchSize : sliceRows)) {
-      yield { rowGroup: k, slice };
-      first = false;
-    }
-  }
-}
-
-async function decodeSlice(
-  reader: WasmBatchReader,
-  blob: MemoryBlob,
-  firstRow: number,
-  deleted: DeletedRows | undefined,
-  signal: AbortSignal,
-  subscriber: Subscriber<FileBatch>,
-  state: ReadState,
-  ctx: ReadDataFileContext,
-  emit: Emit,
-  path: string,
-): Promise<void> {
-  state.reader = reader;
-  let position = firstRow;
-  let done = false;
+/** Emits one decoded batch with the positions of its rows. */
+function emit(read: FileRead, decoded: RecordBatch, firstRow: number, rowGroup: StartedRowGroup): void {
+  let rows;
   try {
-    while (!subscriber.closed) {
-      const r = await reader.read();
-      // parquet-wasm fetches the whole slice before its first batch: drop the JS copies now.
-      blob.setChunks([]);
-      if (r.done) {
-        done = true;
-        return;
-      }
-      if (subscriber.closed) {
-        freeWasmBatch(r.value);
-        return;
-      }
-      const rows = r.value.numRows;
-      const kept = keptRowsOf(deleted, position, rows);
-      // a batch whose rows are all deleted is not converted at all
-      if (kept?.length === 0) freeWasmBatch(r.value);
-      emit(kept?.length === 0 ? undefined : toArrowBatch(r.value, kept), position, rows, kept);
-      position += rows;
-      await awaitPace(ctx.pace, signal, path);
-    }
-  } finally {
-    state.reader = undefined;
-    if (!done) await reader.cancel().catch(() => undefined);
+    rows = rowGroup.selection.take(decoded.numRows);
+  } catch (error) {
+    throw mismatch(read.task.dataFile.path, rowGroup.rowGroup, (error as Error).message);
   }
-}
-
-async function countOnly(
-  rowCounts: readonly number[],
-  rowGroups: readonly number[],
-  firstRows: readonly number[],
-  deleted: DeletedRows | undefined,
-  ctx: ReadDataFileContext,
-  signal: AbortSignal,
-  path: string,
-  emit: Emit,
-): Promise<void> {
-  for (const k of rowGroups) {
-    ctx.stats.rowGroupsRead += 1;
-    const n = rowCounts[k]!;
-    for (let offset = 0; offset < n; offset += ctx.batchSize) {
-      await awaitPace(ctx.pace, signal, path);
-      const position = firstRows[k]! + offset;
-      const rows = Math.min(ctx.batchSize, n - offset);
-      emit(undefined, position, rows, keptRowsOf(deleted, position, rows));
-    }
-  }
-}
-
-function checkMisses(blob: MemoryBlob, tail: ParquetTail, path: string): void {
-  const miss = blob.misses[0];
-  if (miss === undefined) return;
-  throw new IcebergScanError('data_invalid', `decoder asked for bytes [${miss[0]}, ${miss[1]}) outside the planned ranges`, {
-    path,
-    expected: 'column chunks within the ranges given by the footer',
-    context: { fileSize: tail.fileSize },
+  const position = firstRow + rows.first;
+  const batch = read.projection.project(decoded, position, decoded.numRows, rows.offsets);
+  if (batch.numRows === 0) return;
+  read.subscriber.next({
+    task: read.task,
+    batch,
+    firstRowPosition: position,
+    ...(rows.offsets === undefined ? {} : { rowOffsets: rows.offsets }),
+    ...(read.deleted === undefined ? {} : { positionDeletesApplied: true }),
   });
 }
 
+/**
+ * Plans one row group (its selection, its column groups), waits for read-ahead room, fetches the
+ * groups' column chunks and hands them to the decoder. Returns undefined when every row of it is
+ * deleted (nothing is read then).
+ */
+async function startRowGroup(read: FileRead, k: number, index: number): Promise<StartedRowGroup | undefined> {
+  const { ctx, signal, tail } = read;
+  const footer = tail.metadata;
+  const path = read.task.dataFile.path;
+  const { selection, pages } = selectionOf(read, k);
+  ctx.stats.rowGroupsRead += 1;
+  if (selection.selected === 0) return undefined;
+  const groups = columnGroups(footer, k, read.projection.columns, ctx.decodeParallelism ?? 1);
+  if (selection.runs !== undefined) {
+    ctx.stats.pagesSkipped += skippedPages(pages ?? pageIndexesOf(tail, k), groups.flatMap((g) => [...g.leaves]), selection.runs, selection.rows);
+  }
+  const bytes = groups.reduce((n, g) => n + g.bytes, 0);
+  const grant = await ctx.readAhead?.acquire([ctx.taskIndex ?? 0, index], bytes, selection.selected, signal);
+  const parts: Array<AsyncIterator<RecordBatch, undefined>> = [];
+  try {
+    const fetched = await Promise.all(groups.map((g) => fetchRegions(read.input, g.ranges, signal)));
+    let undecoded = groups.length;
+    groups.forEach((g, j) => {
+      parts.push(read.decoder.decode({
+        path,
+        fileKey: read.fileKey,
+        fileSize: tail.fileSize,
+        tail: { start: tail.start, bytes: tail.bytes },
+        rowGroup: k,
+        leaves: g.leaves,
+        regions: fetched[j]!,
+        selection: selection.runs,
+        batchSize: ctx.batchSize,
+        priority: (ctx.taskIndex ?? 0) * 65_536 + index,
+        onDecoded: () => {
+          if (--undecoded === 0) grant?.decoded();
+        },
+      }, signal));
+    });
+  } catch (error) {
+    for (const p of parts) void p.return?.();
+    grant?.finished();
+    throw error;
+  }
+  return { rowGroup: k, selection, parts, grant };
+}
 
+/** The rows of row group `k` to decode, and its page indexes when a page filter consulted them. */
+interface PlannedRows {
+  readonly selection: RowGroupSelection;
+  readonly pages: PageIndexes | undefined;
+
+}
+
+/**
+ * The rows of row group `k` to decode: all but the deleted ones handed over by the delete stage
+ * and those in pages that the page indexes prove cannot match the filter.
+ */
+function selectionOf(read: FileRead, k: number): PlannedRows {
+  const { ctx, tail } = read;
+  const rows = Number(tail.metadata.row_groups[k]!.num_rows);
+  const deleted = read.deleted;
+  let mask: Uint8Array | undefined;
+  if (deleted !== undefined && rows > 0) {
+    mask = new Uint8Array(rows);
+    ctx.stats.rowsDeleted[deleted.kind] += deleted.markRange(read.firstRows[k]!, rows, mask);
+  }
+  let pages: PageIndexes | undefined;
+  if (ctx.pageFilter !== undefined && rows > 0) {
+    pages = pageIndexesOf(tail, k);
+    const keep = ctx.pageFilter(read.task, tail.metadata, k, pages);
+    if (keep !== undefined) {
+      mask ??= new Uint8Array(rows);
+      ctx.stats.rowsSkipped += markOutside(keep, mask);
+    }
+  }
+  return { selection: new RowGroupSelection(rows, mask), pages };
+}
+
+/** A projection without file columns: row counts (and positions) only, nothing decoded. */
+async function countRows(read: FileRead, rowGroups: readonly number[]): Promise<void> {
+  const { ctx, signal, subscriber } = read;
+  const path = read.task.dataFile.path;
+  for (const k of rowGroups) {
+    const { selection } = selectionOf(read, k);
+    ctx.stats.rowGroupsRead += 1;
+    for (let left = selection.selected; left > 0 && !subscriber.closed; ) {
+      await awaitPace(ctx.pace, signal, path);
+      const n = Math.min(ctx.batchSize, left);
+      const rows = selection.take(n);
+      const position = read.firstRows[k]! + rows.first;
+      const batch = read.projection.project(undefined, position, n, rows.offsets);
+      left -= n;
+      if (batch.numRows === 0) continue;
+      subscriber.next({
+        task: read.task,
+        batch,
+        firstRowPosition: position,
+        ...(rows.offsets === undefined ? {} : { rowOffsets: rows.offsets }),
+        ...(read.deleted === undefined ? {} : { positionDeletesApplied: true }),
+      });
+    }
+  }
+}
+
+/** Reads the column chunks `ranges` (neighbours coalesced) as regions the decoder takes over. */
+async function fetchRegions(input: InputFile, ranges: ReadonlyArray<{ start: number; end: number }>, signal: AbortSignal): Promise<ByteRegion[]> {
+  const reads = coalesceRanges(ranges);
+  return Promise.all(reads.map(async (r) => ({ start: r.start, bytes: await input.read(r.start, r.end, signal) })));
+}
+
+/** Cancels a started row group's decoding and gives back its read-ahead. */
+function release(started: StartedRowGroup | undefined): void {
+  if (started === undefined) return;
+  for (const p of started.parts) void p.return?.();
+  started.grant?.finished();
+}
+
+function mismatch(path: string, rowGroup: number, message: string): IcebergScanError {
+  return new IcebergScanError('data_invalid', `decoded rows of row group ${rowGroup} do not match its plan: ${message}`, {
+    path,
+    expected: 'as many rows as the row group selects',
+    context: { rowGroup },
+  });
+}

@@ -147,6 +147,7 @@ export class ArrowScan {
       deletes: this.options.deletes ?? applyDeletes(),
       ...(filter && !filter.isAlwaysTrue ? { filter: filter.filterStage } : {}),
       rowGroupFilter: this.options.rowGroupFilter ?? this.options.scanOptions?.rowGroupFilter ?? (filter && !filter.isAlwaysTrue ? filter.rowGroupFilter : undefined),
+      pageFilter: this.options.scanOptions?.pageFilter ?? (filter && !filter.isAlwaysTrue ? filter.pageFilter : undefined),
       stats: this.stats,
     };
   }

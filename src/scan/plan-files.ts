@@ -33,6 +33,8 @@ export interface PlanPruning {
   readonly pruneFile?: (file: ContentFile, spec: PartitionSpec) => boolean;
   /** The residual row filter (expression JSON) of a data file; undefined means all rows match. */
   readonly residualFor?: (file: ContentFile, spec: PartitionSpec) => unknown;
+  /** The filter matches no row at all (a constant false): nothing is planned, no manifest is read. */
+  readonly matchesNothing?: boolean;
 }
 
 /** Options of {@link planFiles}. */
@@ -87,7 +89,7 @@ export async function preparePlan(options: PlanFilesOptions): Promise<PreparedPl
   const { metadata, snapshot, io } = options;
   const signal = options.signal ?? new AbortController().signal;
   const index = new DeleteFileIndex();
-  if (snapshot === undefined) return { index, dataManifests: [], tasks: () => EMPTY };
+  if (snapshot === undefined || options.matchesNothing === true) return { index, dataManifests: [], tasks: () => EMPTY };
   const concurrency = options.concurrency ?? DEFAULT_MANIFEST_CONCURRENCY;
   const schemas = [...(options.schema ? [options.schema] : []), ...[...metadata.schemas].reverse()];
   const specById = new Map(metadata.specs.map((s) => [s.specId, s]));

@@ -8,19 +8,20 @@ import { IcebergScanError } from '../errors.ts';
 import type { FileIO } from '../io/input-file.ts';
 import type { ProjectionPlanner } from '../task/file-projection.ts';
 import type { FileBatch } from '../task/file-batch.ts';
-import { DEFAULT_DECODE_ROWS } from '../read/row-group-slices.ts';
+import { DEFAULT_READ_AHEAD_BYTES } from '../read/read-ahead.ts';
+import { defaultDecodeWorkers } from '../read/decoder/start-worker.ts';
 import type { ReadDataFileContext } from '../read/read-context.ts';
 import type { FileScanTask } from '../task/file-scan-task.ts';
-import type { FileStage, RowGroupFilter } from '../task/file-stage.ts';
+import type { FileStage, PageFilter, RowGroupFilter } from '../task/file-stage.ts';
 import type { ScanStats } from '../task/scan-stats.ts';
 
 /** Rows per batch: 131072 (128 Ki rows), PyArrow's `Scanner` default batch size. */
 export const DEFAULT_BATCH_SIZE = 131_072;
 
 /**
- * Files read at once: 4. Decoding is single-threaded wasm, so more files do not decode faster;
- * they overlap I/O latency (object stores answer a ranged GET in ~20–100 ms) with decoding.
- * Memory grows with it (one decoded row group per open file), so it stays small.
+ * Files read at once: 4. Their footers and first row groups are fetched while earlier files
+ * decode, overlapping I/O latency (object stores answer a ranged GET in ~20–100 ms) with decoding;
+ * how many row groups are held is bounded by `readAheadBytes`, not by this.
  */
 export const DEFAULT_CONCURRENCY = 4;
 
@@ -49,17 +50,16 @@ export interface ScanTasksOptions {
   /** `task` (default): task order, deterministic; `arrival`: as batches are decoded. */
   readonly order?: 'task' | 'arrival';
   /**
-   * Rows decoded per parquet-wasm call, rounded down to whole batches (default
-   * `DEFAULT_DECODE_ROWS`); bounds decoder memory when files have an offset index.
+   * Decode worker threads: default one per available core, in a process-wide pool; each row
+   * group's columns are split among them and decoded side by side. `0` decodes on the calling
+   * thread (no worker; the event loop is busy for one batch at a time).
    */
-  readonly decodeRows?: number;
+  readonly decodeWorkers?: number;
   /**
-   * Where parquet-wasm decodes: `'worker'` (default) in a process-wide worker-thread pool, so a
-   * decoder panic on a corrupt file fails that file with `data_invalid` instead of killing the
-   * process (measured at about the in-process speed); `'in-process'` on the calling thread: no
-   * worker thread, but a corrupt page can crash the process (parquet-wasm panics are uncatchable).
+   * Compressed bytes of fetched row groups not yet decoded that the scan holds at most (default
+   * `DEFAULT_READ_AHEAD_BYTES`); the row group the consumer waits for is read even beyond it.
    */
-  readonly decode?: 'worker' | 'in-process';
+  readonly readAheadBytes?: number;
   /** `scanTasksIterable` read-ahead in batches (default {@link DEFAULT_HIGH_WATER_MARK}). */
   readonly highWaterMark?: number;
   /** Aborts the scan; it then errors with code `aborted`. */
@@ -72,6 +72,8 @@ export interface ScanTasksOptions {
   readonly filter?: FileStage;
   /** Row-group pruning from footer statistics. */
   readonly rowGroupFilter?: RowGroupFilter;
+  /** Page pruning from the Parquet page indexes (rows outside its ranges are never decoded). */
+  readonly pageFilter?: PageFilter;
   /** Per-file reader (default `readDataFile`); tests inject fakes. */
   readonly readFile?: ReadFile;
 }
@@ -88,8 +90,9 @@ export const ScanTasksOptionsSchema = z.object({
   ),
   batchSize: positiveInt('batchSize').max(2 ** 31 - 1).default(DEFAULT_BATCH_SIZE),
   concurrency: positiveInt('concurrency').max(1024).default(DEFAULT_CONCURRENCY),
-  decodeRows: positiveInt('decodeRows').max(2 ** 31 - 1).default(DEFAULT_DECODE_ROWS),
-  decode: z.enum(['worker', 'in-process'], { error: "decode must be 'worker' or 'in-process'" }).default('worker'),
+  decodeWorkers: z.number({ error: 'decodeWorkers must be a number' }).int('decodeWorkers must be an integer')
+    .nonnegative('decodeWorkers must be >= 0').max(256).optional().transform((n) => n ?? defaultDecodeWorkers()),
+  readAheadBytes: positiveInt('readAheadBytes').default(DEFAULT_READ_AHEAD_BYTES),
   limit: z.number().int('limit must be an integer').nonnegative('limit must be >= 0').max(Number.MAX_SAFE_INTEGER).optional(),
   order: z.enum(['task', 'arrival'], { error: "order must be 'task' or 'arrival'" }).default('task'),
   highWaterMark: positiveInt('highWaterMark').default(DEFAULT_HIGH_WATER_MARK),
@@ -98,6 +101,7 @@ export const ScanTasksOptionsSchema = z.object({
   deletes: z.custom<FileStage>((v) => v === undefined || typeof v === 'function', 'deletes must be a function').optional(),
   filter: z.custom<FileStage>((v) => v === undefined || typeof v === 'function', 'filter must be a function').optional(),
   rowGroupFilter: z.custom<RowGroupFilter>((v) => v === undefined || typeof v === 'function', 'rowGroupFilter must be a function').optional(),
+  pageFilter: z.custom<PageFilter>((v) => v === undefined || typeof v === 'function', 'pageFilter must be a function').optional(),
   readFile: z.custom<ReadFile>((v) => v === undefined || typeof v === 'function', 'readFile must be a function').optional(),
 });
 

@@ -11,6 +11,9 @@ import { limitRows } from '../operators/limit-rows.ts';
 import { mergeMapInOrder } from '../operators/merge-map-in-order.ts';
 import { combinePacers, type Pacer, type ReadDataFileContext } from '../read/read-context.ts';
 import { readDataFile } from '../read/read-data-file.ts';
+import { ReadAhead } from '../read/read-ahead.ts';
+import { localDecoder } from '../read/decoder/local-decoder.ts';
+import { sharedDecodePool } from '../read/decoder/decode-pool.ts';
 import { pacedAsyncIterable } from '../consumers/paced-async-iterable.ts';
 import { FileScanTask, type FileScanTaskInput } from '../task/file-scan-task.ts';
 import { resolveScanTasksOptions, type ResolvedScanTasksOptions, type ScanTasksOptions } from './scan-options.ts';
@@ -74,22 +77,34 @@ function buildScan(tasks: ScanTaskSource, options: ResolvedScanTasksOptions, dem
     const started = performance.now();
     const syncStats = ioStatsCopier(io, stats);
 
-    const perFile = (task: FileScanTask, pace: Pacer | undefined): Observable<RecordBatch> => {
+    const decoder = options.decodeWorkers === 0 ? localDecoder : sharedDecodePool(options.decodeWorkers);
+    const readAhead = new ReadAhead(options.readAheadBytes, limit);
+    const perFile = (task: FileScanTask, taskIndex: number, pace: Pacer | undefined): Observable<RecordBatch> => {
       const ctx: ReadDataFileContext = {
         io,
         signal: controller.signal,
         stats,
         projection: options.projection,
         batchSize: options.batchSize,
-        decodeRows: options.decodeRows,
-        decode: options.decode,
+        decoder,
+        decodeParallelism: Math.max(1, options.decodeWorkers),
+        readAhead,
+        taskIndex,
         rowGroupFilter: options.rowGroupFilter,
+        pageFilter: options.pageFilter,
         pace: combinePacers(pace, demand),
         rowSelection: {},
       };
+      let read = 0;
       return (options.readFile ?? readDataFile)(task, ctx).pipe(
+        tap((fb) => (read += fb.batch.numRows)),
         options.deletes ? options.deletes(task, ctx) : identity,
         options.filter ? options.filter(task, ctx) : identity,
+        // Rows the stages removed: the limit may need row groups it held back.
+        tap((fb) => {
+          readAhead.dropped(read - fb.batch.numRows);
+          read = 0;
+        }),
         map((fb) => (fb.batch.numCols > outputIndexes.length ? fb.batch.selectAt(outputIndexes) : fb.batch)),
         filter((batch) => batch.numRows > 0),
       );
@@ -98,8 +113,8 @@ function buildScan(tasks: ScanTaskSource, options: ResolvedScanTasksOptions, dem
     const tasks$ = from(tasks as ObservableInput<FileScanTaskInput>).pipe(map(parseTask));
     const batches$ =
       options.order === 'arrival'
-        ? tasks$.pipe(mergeMap((task) => perFile(task, undefined), concurrency))
-        : tasks$.pipe(mergeMapInOrder((task: FileScanTask, _i: number, pace: Pacer) => perFile(task, pace), concurrency));
+        ? tasks$.pipe(mergeMap((task, i) => perFile(task, i, undefined), concurrency))
+        : tasks$.pipe(mergeMapInOrder((task: FileScanTask, i: number, pace: Pacer) => perFile(task, i, pace), concurrency));
     const subscription = batches$
       .pipe(
         limit === undefined ? identity : limitRows(limit),

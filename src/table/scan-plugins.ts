@@ -2,7 +2,7 @@
  * The seams through which filters and deletes join a table scan: a filter plugin binds the scan's
  * filter once and returns pruning hooks plus a row stage; a delete plugin is a `FileStage`.
  */
-import type { FileStage, RowGroupFilter } from '../task/file-stage.ts';
+import type { FileStage, PageFilter, RowGroupFilter } from '../task/file-stage.ts';
 import type { PlanPruning } from '../scan/plan-files.ts';
 import type { PartitionSpec } from '../metadata/partition-spec.ts';
 import type { Schema } from '../metadata/schema.ts';
@@ -23,6 +23,8 @@ export interface BoundFilterPlan extends PlanPruning {
   readonly stage?: FileStage;
   /** Skips row groups by footer statistics. */
   readonly rowGroupFilter?: RowGroupFilter;
+  /** Skips pages (rows) by the Parquet page indexes. */
+  readonly pageFilter?: PageFilter;
   /** Field ids the filter needs although not selected (read as helper columns). */
   readonly extraFieldIds?: readonly number[];
 }

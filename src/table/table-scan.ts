@@ -2,7 +2,7 @@
  * `TableScan`: one described scan of a table — planning (`planFiles`), Arrow record batches as an
  * Observable or an AsyncIterable, a whole `apache-arrow` Table, or a row count — with its stats.
  */
-import { Observable, concatAll, concatMap, defer, from, lastValueFrom, map, of, reduce, toArray } from 'rxjs';
+import { Observable, concatAll, concatMap, defer, filter, lastValueFrom, map, reduce, toArray } from 'rxjs';
 import { Schema as ArrowSchema, Table as ArrowTable, type RecordBatch } from 'apache-arrow';
 import { IcebergScanError } from '../errors.ts';
 import { createProjectionPlanner } from '../projection/create-projection-planner.ts';
@@ -41,8 +41,10 @@ export interface TableScanOptions extends SnapshotSelection {
   readonly planningConcurrency?: number;
   /** `task` (default, deterministic) or `arrival`. */
   readonly order?: 'task' | 'arrival';
-  /** Where Parquet is decoded: `'worker'` (default, isolates decoder panics) or `'in-process'`. */
-  readonly decode?: 'worker' | 'in-process';
+  /** Decode worker threads (default one per core; 0 decodes on the calling thread). */
+  readonly decodeWorkers?: number;
+  /** Compressed bytes of fetched, undecoded row groups held at most (default 64 MiB). */
+  readonly readAheadBytes?: number;
   /** Column names in `select` and `filter` match case-sensitively (default true). */
   readonly caseSensitive?: boolean;
   /** Aborts planning and reading (error code `aborted`). */
@@ -124,21 +126,31 @@ export class TableScan {
   }
 
   /**
-   * The number of rows. Sums the data files' record counts when no delete file and no residual
-   * filter applies to any of them; otherwise scans and counts.
+   * The exact number of rows after deletes, filter and limit. A data file with no delete file and
+   * no residual filter is counted from its manifest record count, without opening it
+   * (`stats.filesCountedFromMetadata`); the others are read, but only what the count needs: the
+   * filter's and the equality deletes' columns, or no column at all (row counts and deleted
+   * positions) when only position deletes apply.
    */
   async count(): Promise<number> {
-    // One planning pass: the planned tasks either answer alone or are scanned as they are.
     const counted = withAbort(this.options.signal, (signal) =>
       defer(async () => {
-        const { tasks, options, bound } = await this.prepare(signal);
-        const planned = await lastValueFrom(tasks.pipe(toArray()));
-        const exactPlan = this.options.filter === undefined || bound.residualFor !== undefined;
-        if (exactPlan && planned.every((t) => t.deletes.length === 0 && t.residual === undefined)) {
-          const rows = planned.reduce((n, t) => n + t.dataFile.recordCount, 0);
-          return of(this.options.limit !== undefined ? Math.min(rows, this.options.limit) : rows);
-        }
-        return scanTasks(from(planned), options).pipe(reduce((n, b) => n + b.numRows, 0));
+        const { tasks, options, bound } = await this.prepare(signal, { countOnly: true });
+        // A filter stage without a residual per file leaves the plan inexact: every file is read
+        // then. No stage (no filter, or a constant true) or per-file residuals: the plan is exact.
+        const exactPlan = bound.stage === undefined || bound.residualFor !== undefined;
+        let fromMetadata = 0;
+        const toRead = tasks.pipe(filter((t) => {
+          if (!exactPlan || t.deletes.length > 0 || t.residual !== undefined) return true;
+          fromMetadata += t.dataFile.recordCount;
+          options.stats.filesCountedFromMetadata += 1;
+          return false;
+        }));
+        const limit = this.options.limit;
+        return scanTasks(toRead, options).pipe(
+          reduce((n, b) => n + b.numRows, 0),
+          map((read) => (limit !== undefined ? Math.min(read + fromMetadata, limit) : read + fromMetadata)),
+        );
       }).pipe(concatAll()),
     );
     return lastValueFrom(counted);
@@ -173,6 +185,7 @@ export class TableScan {
       ...(bound.pruneManifest ? { pruneManifest: bound.pruneManifest } : {}),
       ...(bound.pruneFile ? { pruneFile: bound.pruneFile } : {}),
       ...(bound.residualFor ? { residualFor: bound.residualFor } : {}),
+      ...(bound.matchesNothing === true ? { matchesNothing: true } : {}),
     };
   }
 
@@ -187,13 +200,16 @@ export class TableScan {
     return new ArrowSchema(projection.schema.fields.slice(0, projection.outputColumns));
   }
 
-  /** The projection of this scan, reading `extraFieldIds` as helper columns after the output. */
-  private projection(extraFieldIds: number[]) {
+  /**
+   * The projection of this scan, reading `extraFieldIds` as helper columns after the output
+   * (`countOnly`: no output column, only the helpers).
+   */
+  private projection(extraFieldIds: number[], countOnly = false) {
     const { metadata } = this.table;
     const nameMapping = this.table.nameMapping();
     return createProjectionPlanner({
       schema: this.selected.schema,
-      ...(this.options.select !== undefined ? { select: [...this.options.select] } : {}),
+      ...(countOnly ? { select: [] } : this.options.select !== undefined ? { select: [...this.options.select] } : {}),
       caseSensitive: this.options.caseSensitive ?? true,
       ...(nameMapping !== undefined ? { nameMapping } : {}),
       specs: [...metadata.specs],
@@ -204,11 +220,11 @@ export class TableScan {
   }
 
   /** Plans delete files, builds the projection, and returns the task stream plus scan options. */
-  private async prepare(signal: AbortSignal) {
+  private async prepare(signal: AbortSignal, { countOnly = false } = {}) {
     const stats = (this.latestStats = createScanStats());
     const bound = this.bindFilter();
     const plan = await preparePlan(this.planOptions(signal, stats, bound));
-    const projection = this.projection([...new Set([...(bound.extraFieldIds ?? []), ...plan.index.equalityFieldIds()])]);
+    const projection = this.projection([...new Set([...(bound.extraFieldIds ?? []), ...plan.index.equalityFieldIds()])], countOnly);
     const deletes = this.table.plugins.deletes;
     const tasks = plan.tasks().pipe(
       map((task) => {
@@ -227,10 +243,11 @@ export class TableScan {
       projection,
       signal,
       stats,
-      ...pick(this.options, ['batchSize', 'concurrency', 'limit', 'order', 'decode'] as const),
+      ...pick(this.options, ['batchSize', 'concurrency', 'limit', 'order', 'decodeWorkers', 'readAheadBytes'] as const),
       ...(deletes !== undefined ? { deletes } : {}),
       ...(bound.stage !== undefined ? { filter: bound.stage } : {}),
       ...(bound.rowGroupFilter !== undefined ? { rowGroupFilter: bound.rowGroupFilter } : {}),
+      ...(bound.pageFilter !== undefined ? { pageFilter: bound.pageFilter } : {}),
     };
     return { tasks, options, bound };
   }

@@ -3,7 +3,7 @@
  * and filters plug in as `FileStage`s; row-group pruning plugs in as a `RowGroupFilter`.
  */
 import type { OperatorFunction } from 'rxjs';
-import type { FileMetaData } from 'hyparquet';
+import type { ColumnIndex, FileMetaData, OffsetIndex } from 'hyparquet';
 import type { FileIO } from '../io/input-file.ts';
 import type { FileBatch } from './file-batch.ts';
 import type { FileScanTask } from './file-scan-task.ts';
@@ -33,3 +33,26 @@ export type FileStage = (task: FileScanTask, context: FileStageContext) => Opera
 
 /** Decides, from the footer, whether a row group can hold matching rows (false = skip it). */
 export type RowGroupFilter = (task: FileScanTask, footer: FileMetaData, rowGroupIndex: number) => boolean;
+
+/** Rows `[start, end)` of a row group (row indices within it). */
+export interface RowRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * A row group's page indexes, read from the file's tail: per leaf column chunk (its index in the
+ * row group's `columns`), the column index (per-page statistics) and the offset index (where each
+ * page starts in rows). Undefined where the file has none or it cannot be read.
+ */
+export interface PageIndexes {
+  columnIndex(leaf: number): ColumnIndex | undefined;
+  offsetIndex(leaf: number): OffsetIndex | undefined;
+}
+
+/**
+ * Decides, from the page indexes, which rows of a row group can hold matching rows: the ranges
+ * (ascending, disjoint) that might match, or undefined when every row might. Rows outside them are
+ * skipped by the decoder (whole pages when the file has an offset index).
+ */
+export type PageFilter = (task: FileScanTask, footer: FileMetaData, rowGroupIndex: number, pages: PageIndexes) => readonly RowRange[] | undefined;

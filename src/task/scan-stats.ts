@@ -22,8 +22,20 @@ export interface ScanStats {
   rowsDeleted: { position: number; equality: number; deletionVector: number };
   /** What pruning removed at each level. */
   pruned: { manifests: number; dataFiles: number; deleteFiles: number; rowGroups: number };
+  /** Data files a `count()` answered from their manifest record count, without reading them. */
+  filesCountedFromMetadata: number;
   /** Rows removed by the residual row filter. */
   rowsFiltered: number;
+  /**
+   * Rows the page indexes proved cannot match the filter: never decoded (they are not in
+   * `rowsFiltered`).
+   */
+  rowsSkipped: number;
+  /**
+   * Pages of projected column chunks the decoder skipped without reading them, because every row
+   * in them was deleted or ruled out by the page indexes (counted from the offset indexes).
+   */
+  pagesSkipped: number;
   /** Wall-clock seconds from subscribe to completion (0 while running). */
   seconds: number;
 }
@@ -42,7 +54,10 @@ export function createScanStats(): ScanStats {
     deleteFilesRead: 0,
     rowsDeleted: { position: 0, equality: 0, deletionVector: 0 },
     pruned: { manifests: 0, dataFiles: 0, deleteFiles: 0, rowGroups: 0 },
+    filesCountedFromMetadata: 0,
     rowsFiltered: 0,
+    rowsSkipped: 0,
+    pagesSkipped: 0,
     seconds: 0,
   };
 }

@@ -144,6 +144,7 @@ export function writeDataFile(state: BuilderState, input: DataFileInput, name: s
     {
       withoutFieldIds: input.withoutFieldIds,
       rowGroupSize: input.rowGroupSize,
+      pageRows: input.pageRows,
       compression,
       keyValue: input.withoutFieldIds ? undefined : { 'iceberg.schema': JSON.stringify(schemaToWire(schema)) },
     },

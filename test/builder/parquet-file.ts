@@ -21,6 +21,8 @@ export interface ParquetColumn {
 export interface ParquetWriteOptions {
   readonly withoutFieldIds?: boolean;
   readonly rowGroupSize?: number;
+  /** Rows per data page (small pages for page-index tests; dictionary encoding off then). */
+  readonly pageRows?: number;
   readonly compression?: string;
   /** Key-value metadata for the footer (Java writes `iceberg.schema`). */
   readonly keyValue?: Readonly<Record<string, string>>;
@@ -71,6 +73,7 @@ export function writeParquetFile(
     .setCompression(COMPRESSION[options.compression ?? 'zstd'] ?? pw.Compression.ZSTD)
     .setCreatedBy('iceberg-rx table builder');
   if (options.rowGroupSize) props = props.setMaxRowGroupSize(options.rowGroupSize);
+  if (options.pageRows) props = props.setWriteBatchSize(options.pageRows).setDataPageSizeLimit(options.pageRows * 8).setDictionaryEnabled(false);
   if (options.keyValue) props = props.setKeyValueMetadata(new Map(Object.entries(options.keyValue)));
   const bytes = pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props.build());
   writeFileSync(localPath, bytes);

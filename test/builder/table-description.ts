@@ -62,6 +62,8 @@ export interface DataFileInput extends FileInputBase {
   readonly generate?: GeneratedRows;
   /** Parquet max row-group size in rows (default 1,048,576). */
   readonly rowGroupSize?: number;
+  /** Rows per Parquet data page (default: pages of 1 MiB). */
+  readonly pageRows?: number;
   /** Write Parquet without field ids (readers need the table's name mapping). */
   readonly withoutFieldIds?: boolean;
   /** Columns left out of the file (top-level names): a file written before they existed. */

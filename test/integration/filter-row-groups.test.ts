@@ -21,6 +21,8 @@ let root: string;
 let plain: BuiltTable;
 let withDeletes: BuiltTable;
 let noIds: BuiltTable;
+let paged: BuiltTable;
+let pagedDeletes: BuiltTable;
 
 const columns = () => ({
   id: BigInt64Array.from({ length: ROWS }, (_, i) => BigInt(i)),
@@ -47,6 +49,21 @@ beforeAll(async () => {
     schema: [{ id: 1, name: 'id', type: 'long', required: true }, { id: 2, name: 'payload', type: 'string' }],
     compression: 'uncompressed',
     steps: [{ append: [{ name: 'data', columns: columns(), rowGroupSize: GROUP, withoutFieldIds: true }] }],
+  });
+});
+beforeAll(async () => {
+  // Pages of 100 ids (8 bytes each; payload pages are cut by size): the page index can skip
+  const schema = [{ id: 1, name: 'id', type: 'long', required: true }, { id: 2, name: 'payload', type: 'string' }];
+  paged = await buildTable(join(root, 'paged'), {
+    schema, compression: 'uncompressed',
+    steps: [{ append: [{ name: 'data', columns: columns(), rowGroupSize: 4000, pageRows: 100 }] }],
+  });
+  pagedDeletes = await buildTable(join(root, 'paged-deletes'), {
+    schema, compression: 'uncompressed',
+    steps: [
+      { append: [{ name: 'data', columns: columns(), rowGroupSize: 4000, pageRows: 100 }] },
+      { positionDeletes: [{ positions: { data: [1250, 1251, ...Array.from({ length: 400 }, (_, i) => 2000 + i), 7999] } }] },
+    ],
   });
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -100,5 +117,40 @@ describe('row-group pruning by Parquet statistics', () => {
     expect(none.ids).toEqual([]);
     expect(none.stats.pruned.dataFiles).toBe(1);
     expect(none.stats.files).toBe(0);
+  });
+});
+
+describe('page pruning by the Parquet page indexes', () => {
+  it('the generated file has page indexes with pages of 100 ids', () => {
+    const footer = parquetMetadata(readFileSync(paged.files.data!.localPath).buffer);
+    expect(footer.row_groups.length).toBe(2);
+    expect(footer.row_groups.every((g) => g.columns.every((c) => c.offset_index_offset !== undefined && c.column_index_offset !== undefined))).toBe(true);
+  });
+
+  it('decodes only the pages a range filter can match, with the same rows as without the page index', async () => {
+    const some = await scan(paged.dir, 'id >= 1230 and id < 1270');
+    expect(some.ids).toEqual(Array.from({ length: 40 }, (_, i) => 1230 + i));
+    // the id pages 1200-1299 might match: the other 3900 rows of row group 0 are skipped, row group 1 is pruned
+    expect(some.stats.rowGroupsSkipped).toBe(1);
+    expect(some.stats.rowsSkipped).toBe(3900);
+    expect(some.stats.rowsFiltered).toBe(60);
+    // 39 of 40 id pages, and the payload pages holding only skipped rows
+    expect(some.stats.pagesSkipped).toBeGreaterThanOrEqual(39);
+  });
+
+  it('an or of two ranges keeps the pages of both', async () => {
+    const some = await scan(paged.dir, 'id < 50 or (id >= 3950 and id < 3960) or id = 2500');
+    expect(some.ids).toEqual([...Array.from({ length: 50 }, (_, i) => i), 2500, ...Array.from({ length: 10 }, (_, i) => 3950 + i)]);
+    expect(some.stats.rowsSkipped).toBe(4000 - 300);
+  });
+
+  it('skips pages and deleted rows together, positions staying absolute', async () => {
+    const some = await scan(pagedDeletes.dir, '(id >= 1200 and id < 1300) or (id >= 1950 and id < 2450)');
+    const deleted = new Set([1250, 1251, ...Array.from({ length: 400 }, (_, i) => 2000 + i)]);
+    const expected = [...Array.from({ length: 100 }, (_, i) => 1200 + i), ...Array.from({ length: 500 }, (_, i) => 1950 + i)].filter((id) => !deleted.has(id));
+    expect(some.ids).toEqual(expected);
+    expect(some.stats.rowsDeleted.position).toBeGreaterThanOrEqual(402);
+    const all = await scan(pagedDeletes.dir);
+    expect(all.ids.length).toBe(ROWS - 403);
   });
 });

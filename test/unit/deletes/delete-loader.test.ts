@@ -15,7 +15,11 @@ import { fakeTask, idBatch, idRange } from '../../helpers/marble-batches.ts';
 import { makeTable, makeTempDir, toParquetBytes, type TempDir } from '../../helpers/parquet-files.ts';
 import { idBatchWithFieldId, writePositionDeletes } from './delete-test-files.ts';
 
-const taskWith = (path: string, deletes: DeleteFile[]): FileScanTask => ({ ...fakeTask(path), deletes });
+/** A task for a data file of 100 rows with `deletes`. */
+const taskWith = (path: string, deletes: DeleteFile[]): FileScanTask => {
+  const task = fakeTask(path);
+  return { ...task, dataFile: { ...task.dataFile, recordCount: 100 }, deletes };
+};
 
 describe('DeleteLoader and applyDeletes with real delete files', () => {
   let dir: TempDir;
@@ -61,6 +65,19 @@ describe('DeleteLoader and applyDeletes with real delete files', () => {
     expect(d.deletionVector!.toArray()).toEqual([0, 2]);
     expect(d.positions).toEqual([]);
     expect(io.perFile.has(shared.path)).toBe(false);
+  });
+
+  it('rejects a deleted position at or past the data file\'s record count (position deletes and DVs)', async () => {
+    const loader = new DeleteLoader({ io: new LocalFileIO(), signal: new AbortController().signal });
+    const short = (path: string, rows: number, deletes: DeleteFile[]): FileScanTask => {
+      const task = taskWith(path, deletes);
+      return { ...task, dataFile: { ...task.dataFile, recordCount: rows } };
+    };
+    // data-7 has positions 1, 5, 7 in the shared file: 8 rows hold them, 7 do not
+    await expect(loader.load(short('data-7.parquet', 8, [shared]))).resolves.toBeDefined();
+    await expect(loader.load(short('data-7.parquet', 7, [shared]))).rejects.toMatchObject({ code: 'data_invalid', path: shared.path, context: { dataFile: 'data-7.parquet' } });
+    // the DV holds 0 and 2
+    await expect(loader.load(short('data-0.parquet', 2, [dv]))).rejects.toMatchObject({ code: 'data_invalid', path: dv.path });
   });
 
   it('rejects two deletion vectors for one data file and a DV referencing another file', async () => {

@@ -13,10 +13,7 @@ const FIXTURES = `${REPO}../shared/fixtures/iceberg`;
 const signal = new AbortController().signal;
 const io = new LocalFileIO();
 
-describe.each([
-  ['hyparquet', undefined],
-  ['parquet-wasm', 0],
-] as const)('readPositionDeleteFile (%s decoder)', (_decoder, wasmMinRows) => {
+describe('readPositionDeleteFile', () => {
   let dir: TempDir;
   beforeAll(async () => {
     dir = await makeTempDir('iceberg-rx-pos-');
@@ -28,7 +25,7 @@ describe.each([
     for (let i = 0; i < 25; i++) rows.push(['s3://b/a.parquet', BigInt(i * 3)]);
     for (let i = 0; i < 10; i++) rows.push(['s3://b/b.parquet', BigInt(i)]);
     const file = await writePositionDeletes(dir, 'groups.parquet', rows, 7);
-    const map = await readPositionDeleteFile(io, file, { signal, wasmMinRows });
+    const map = await readPositionDeleteFile(io, file, { signal });
     expect([...map.keys()].sort()).toEqual(['s3://b/a.parquet', 's3://b/b.parquet']);
     expect(map.get('s3://b/a.parquet')!.toArray()).toEqual(Array.from({ length: 25 }, (_, i) => i * 3));
     expect(map.get('s3://b/b.parquet')!.toArray()).toEqual(Array.from({ length: 10 }, (_, i) => i));
@@ -36,7 +33,7 @@ describe.each([
 
   it('matches a data file by exact path, else by path without scheme and authority when unambiguous', async () => {
     const file = await writePositionDeletes(dir, 'schemes.parquet', [['s3://b1/t/x.parquet', 1n], ['s3://b2/t/x.parquet', 2n], ['hdfs://nn:8020/t/y.parquet', 3n]]);
-    const map = await readPositionDeleteFile(io, file, { signal, wasmMinRows });
+    const map = await readPositionDeleteFile(io, file, { signal });
     expect(positionsForDataFile(map, 's3://b2/t/x.parquet')!.toArray()).toEqual([2]);
     expect(positionsForDataFile(map, '/t/x.parquet')).toBeUndefined(); // ambiguous: two buckets
     expect(positionsForDataFile(map, '/t/y.parquet')!.toArray()).toEqual([3]);
@@ -46,31 +43,31 @@ describe.each([
   it('reads the file when the manifest records a wrong size (too large or too small)', async () => {
     const file = await writePositionDeletes(dir, 'sized.parquet', [['f', 3n], ['f', 4n]]);
     for (const size of [file.fileSizeInBytes + 17, file.fileSizeInBytes - 17]) {
-      expect((await readPositionDeleteFile(io, { ...file, fileSizeInBytes: size }, { signal, wasmMinRows })).get('f')!.toArray()).toEqual([3, 4]);
+      expect((await readPositionDeleteFile(io, { ...file, fileSizeInBytes: size }, { signal })).get('f')!.toArray()).toEqual([3, 4]);
     }
   });
 
   it('accepts unsorted and duplicate positions', async () => {
     const file = await writePositionDeletes(dir, 'unsorted.parquet', [['f', 9n], ['f', 1n], ['f', 9n], ['f', 4n]]);
-    expect((await readPositionDeleteFile(io, file, { signal, wasmMinRows })).get('f')!.toArray()).toEqual([1, 4, 9]);
+    expect((await readPositionDeleteFile(io, file, { signal })).get('f')!.toArray()).toEqual([1, 4, 9]);
   });
 
   it('reads a zero-row delete file as no deletes', async () => {
     const file = await writePositionDeletes(dir, 'empty.parquet', []);
-    expect((await readPositionDeleteFile(io, file, { signal, wasmMinRows })).size).toBe(0);
+    expect((await readPositionDeleteFile(io, file, { signal })).size).toBe(0);
   });
 
   it('rejects null and negative positions', async () => {
     const nullPos = await writePositionDeletes(dir, 'null-pos.parquet', [['f', 1n], ['f', null]]);
-    await expect(readPositionDeleteFile(io, nullPos, { signal, wasmMinRows })).rejects.toMatchObject({ code: 'data_invalid', path: nullPos.path });
+    await expect(readPositionDeleteFile(io, nullPos, { signal })).rejects.toMatchObject({ code: 'data_invalid', path: nullPos.path });
     const negative = await writePositionDeletes(dir, 'neg-pos.parquet', [['f', -1n]]);
-    await expect(readPositionDeleteFile(io, negative, { signal, wasmMinRows })).rejects.toMatchObject({ code: 'data_invalid', path: negative.path });
+    await expect(readPositionDeleteFile(io, negative, { signal })).rejects.toMatchObject({ code: 'data_invalid', path: negative.path });
   });
 
   it('rejects a null file_path by default and skips it with nullFilePath: skip', async () => {
     const file = await writePositionDeletes(dir, 'null-path.parquet', [[null, 0n], ['f', 1n]]);
-    await expect(readPositionDeleteFile(io, file, { signal, wasmMinRows })).rejects.toMatchObject({ code: 'data_invalid', path: file.path });
-    const map = await readPositionDeleteFile(io, file, { signal, wasmMinRows, nullFilePath: 'skip' });
+    await expect(readPositionDeleteFile(io, file, { signal })).rejects.toMatchObject({ code: 'data_invalid', path: file.path });
+    const map = await readPositionDeleteFile(io, file, { signal, nullFilePath: 'skip' });
     expect([...map.keys()]).toEqual(['f']);
     expect(map.get('f')!.toArray()).toEqual([1]);
   });
@@ -80,10 +77,10 @@ describe.each([
     const bytes = toParquetBytes(table, 10);
     const path = await dir.write('not-deletes.parquet', bytes);
     const base = { content: 'position_deletes', path, recordCount: 1, fileSizeInBytes: bytes.length, specId: 0, partition: {} } as const;
-    await expect(readPositionDeleteFile(io, { ...base, format: 'parquet' }, { signal, wasmMinRows })).rejects.toMatchObject({ code: 'data_invalid' });
-    await expect(readPositionDeleteFile(io, { ...base, format: 'avro' }, { signal, wasmMinRows })).rejects.toMatchObject({ code: 'feature_unsupported' });
+    await expect(readPositionDeleteFile(io, { ...base, format: 'parquet' }, { signal })).rejects.toMatchObject({ code: 'data_invalid' });
+    await expect(readPositionDeleteFile(io, { ...base, format: 'avro' }, { signal })).rejects.toMatchObject({ code: 'feature_unsupported' });
     const garbage = await dir.write('garbage.parquet', new Uint8Array(64).fill(7));
-    await expect(readPositionDeleteFile(io, { ...base, path: garbage, fileSizeInBytes: 64, format: 'parquet' }, { signal, wasmMinRows })).rejects.toMatchObject({ code: 'data_invalid' });
+    await expect(readPositionDeleteFile(io, { ...base, path: garbage, fileSizeInBytes: 64, format: 'parquet' }, { signal })).rejects.toMatchObject({ code: 'data_invalid' });
   });
 });
 

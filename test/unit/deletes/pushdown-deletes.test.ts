@@ -1,10 +1,10 @@
 /**
  * Position deletes pushed down into the reader: the delete stage hands a file's deleted positions
- * to the Parquet reader, which drops them while copying each batch out of the decoder (in the
- * decode worker or in process). Rows, `_pos`, stats and the stage's fallback must all agree.
+ * to the Parquet reader, whose decoder skips them (a row selection: deleted rows are never
+ * materialized), in decode workers and on the calling thread. Rows, `_pos`, stats and the stage's
+ * fallback must all agree.
  */
 import * as arrow from 'apache-arrow';
-import * as pw from 'parquet-wasm';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PositionSet } from '../../../src/deletes/position-set.ts';
@@ -18,6 +18,8 @@ import type { FileScanTask } from '../../../src/task/file-scan-task.ts';
 import type { DeleteFile } from '../../../src/metadata/content-file.ts';
 import { createScanStats } from '../../../src/task/scan-stats.ts';
 import { scanTasks } from '../../../src/scan/scan-tasks.ts';
+import { DecodePool } from '../../../src/read/decoder/decode-pool.ts';
+import { localDecoder } from '../../../src/read/decoder/local-decoder.ts';
 import type { Schema } from '../../../src/metadata/schema.ts';
 import { deletionVectorBlob, puffinFile } from '../../builder/puffin-file.ts';
 import { makeTable, makeTempDir, sequenceTable, toParquetBytes, type TempDir } from '../../helpers/parquet-files.ts';
@@ -41,7 +43,20 @@ const schema: Schema = {
 const ids = (batches: arrow.RecordBatch[], column: string): number[] =>
   batches.flatMap((b) => Array.from(b.getChild(column)!.toArray() as BigInt64Array, Number));
 
-describe.each(['worker', 'in-process'] as const)('deletes pushed into the reader (decode: %s)', (decode) => {
+/** Decode workers of each run: two workers, and the calling thread. */
+const MODES = [2, 0] as const;
+const pools: DecodePool[] = [];
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.terminate()));
+});
+const decoderOf = (workers: number) => {
+  if (workers === 0) return localDecoder;
+  const pool = new DecodePool(workers);
+  pools.push(pool);
+  return pool;
+};
+
+describe.each(MODES)('deletes pushed into the reader (decodeWorkers: %i)', (decodeWorkers) => {
   let dir: TempDir;
   /** One file in row groups of 300 rows; a second, paged copy that the reader decodes in slices. */
   let plain: FileScanTask;
@@ -74,13 +89,13 @@ describe.each(['worker', 'in-process'] as const)('deletes pushed into the reader
   });
   afterAll(() => dir.cleanup());
 
-  const scan = async (task: FileScanTask, select: string[], extra: { decodeRows?: number; readFile?: typeof readDataFile; extraFieldIds?: number[] } = {}) => {
+  const scan = async (task: FileScanTask, select: string[], extra: { readFile?: typeof readDataFile; extraFieldIds?: number[] } = {}) => {
     const stats = createScanStats();
     const projection = createProjectionPlanner({ schema, select, extraFieldIds: extra.extraFieldIds });
     const batches = await lastValueFrom(
       scanTasks([task], {
-        io: new LocalFileIO(), projection, batchSize: BATCH, decode, deletes: applyDeletes(), stats,
-        decodeRows: extra.decodeRows, readFile: extra.readFile,
+        io: new LocalFileIO(), projection, batchSize: BATCH, decodeWorkers, deletes: applyDeletes(), stats,
+        readFile: extra.readFile,
       }).pipe(toArray()),
     );
     expect(batches.every((b) => b.numRows > 0)).toBe(true);
@@ -110,8 +125,8 @@ describe.each(['worker', 'in-process'] as const)('deletes pushed into the reader
     expect(stats.rowsDeleted).toEqual({ position: 0, deletionVector: DV_DELETED.length, equality: 3 });
   });
 
-  it('drops rows in sliced row groups (decoded a few batches at a time)', async () => {
-    const { batches, stats } = await scan({ ...paged, deletes: [pagedPosFile] }, ['id', '_pos'], { decodeRows: 128 });
+  it('drops rows in row groups of many small pages (skipped through the offset index)', async () => {
+    const { batches, stats } = await scan({ ...paged, deletes: [pagedPosFile] }, ['id', '_pos']);
     expect(ids(batches, 'id')).toEqual(survivors(DELETED));
     expect(ids(batches, '_pos')).toEqual(survivors(DELETED));
     expect(stats.rowsDeleted.position).toBe(DELETED.length);
@@ -134,7 +149,7 @@ describe.each(['worker', 'in-process'] as const)('deletes pushed into the reader
     const deleted = PositionSet.fromSorted(Float64Array.from(DELETED));
     const stats = createScanStats();
     const ctx: ReadDataFileContext = {
-      io: new LocalFileIO(), projection: createProjectionPlanner({ schema, select: ['id'] }), batchSize: BATCH, decode,
+      io: new LocalFileIO(), projection: createProjectionPlanner({ schema, select: ['id'] }), batchSize: BATCH, decoder: decoderOf(decodeWorkers),
       signal: new AbortController().signal, stats,
       rowSelection: { deleted: { kind: 'position', markRange: (first, count, mask) => deleted.markRange(first, count, mask) } },
     };
@@ -146,21 +161,14 @@ describe.each(['worker', 'in-process'] as const)('deletes pushed into the reader
       expect(ids.map((_id, i) => rowPosition(b, i))).toEqual(ids);
     }
     expect(out.some((b) => b.rowOffsets !== undefined)).toBe(true);
-    // rows 128-191 are one whole batch: nothing is emitted for it
-    expect(out.some((b) => b.firstRowPosition >= 128 && b.firstRowPosition < 192)).toBe(false);
+    // the decoder fills batches with surviving rows: every batch but a row group's last is full
+    expect(out.filter((b) => b.batch.numRows < BATCH)).toHaveLength(4);
+    expect(out.flatMap((b) => Array.from(b.batch.getChild('id')!.toArray() as BigInt64Array, Number)).filter((i) => DELETED.includes(i))).toEqual([]);
     expect(stats.rowsDeleted.position).toBe(DELETED.length);
-    if (decode === 'in-process') {
-      // kept rows are copied out of wasm memory, including a batch left as one contiguous run (256-298)
-      expect(out.some((b) => b.firstRowPosition === 256 && b.batch.numRows === 43)).toBe(true);
-      const memory = pw.wasmMemory().buffer;
-      const inWasm = (d: arrow.Data): boolean =>
-        [d.values, d.valueOffsets, d.nullBitmap, d.typeIds].some((v) => (v as ArrayBufferView | undefined)?.buffer === memory) || d.children.some(inWasm);
-      expect(out.some((b) => inWasm(b.batch.data))).toBe(false);
-    }
   });
 });
 
-describe.each(['worker', 'in-process'] as const)('pushed-down deletes keep every column type intact (decode: %s)', (decode) => {
+describe.each(MODES)('pushed-down deletes keep every column type intact (decodeWorkers: %i)', (decodeWorkers) => {
   const N = 300;
   const idx = Array.from({ length: N }, (_, i) => i);
   /** Every third row, a run of 40 and the last row: gathers, block copies and a contiguous batch. */
@@ -207,7 +215,7 @@ describe.each(['worker', 'in-process'] as const)('pushed-down deletes keep every
   it('equals the rows read without deletes, minus the deleted ones', async () => {
     const names = ['i8', 'i16', 'i32', 'i64', 'f32', 'f64', 'bool', 'str', 'bin', 'fixed', 'dec9', 'dec38', 'date', 'time', 'ts', 'list', 'st'];
     const read = (rowSelection?: ReadDataFileContext['rowSelection']) => lastValueFrom(readDataFile(task, {
-      io: new LocalFileIO(), projection: passThrough(names), batchSize: 64, decode, signal: new AbortController().signal, stats: createScanStats(), rowSelection,
+      io: new LocalFileIO(), projection: passThrough(names), batchSize: 64, decoder: decoderOf(decodeWorkers), signal: new AbortController().signal, stats: createScanStats(), rowSelection,
     }).pipe(toArray()));
     const all = rows(await read());
     expect(all).toHaveLength(N);

@@ -6,7 +6,7 @@ import {
   DEFAULT_HIGH_WATER_MARK,
   resolveScanTasksOptions,
 } from '../../../src/scan/scan-options.ts';
-import { DEFAULT_DECODE_ROWS } from '../../../src/read/row-group-slices.ts';
+import { defaultDecodeWorkers } from '../../../src/read/decoder/start-worker.ts';
 import { LocalFileIO } from '../../../src/io/local-file-io.ts';
 import { simpleProjection } from '../../helpers/simple-projection.ts';
 import { IcebergScanError } from '../../../src/errors.ts';
@@ -16,7 +16,7 @@ const base = { io: new LocalFileIO(), projection: simpleProjection([{ id: 1, nam
 describe('resolveScanTasksOptions', () => {
   it('fills the documented defaults', () => {
     const o = resolveScanTasksOptions(base);
-    expect(o).toMatchObject({ batchSize: DEFAULT_BATCH_SIZE, concurrency: DEFAULT_CONCURRENCY, order: 'task', highWaterMark: DEFAULT_HIGH_WATER_MARK, decodeRows: DEFAULT_DECODE_ROWS });
+    expect(o).toMatchObject({ batchSize: DEFAULT_BATCH_SIZE, concurrency: DEFAULT_CONCURRENCY, order: 'task', highWaterMark: DEFAULT_HIGH_WATER_MARK, decodeWorkers: defaultDecodeWorkers() });
     expect(o.limit).toBeUndefined();
     expect(DEFAULT_BATCH_SIZE).toBe(131_072);
   });
@@ -24,7 +24,8 @@ describe('resolveScanTasksOptions', () => {
   it.each([
     ['io', { io: {} }],
     ['projection', { projection: null }],
-    ['decodeRows', { decodeRows: -5 }],
+    ['decodeWorkers', { decodeWorkers: -1 }],
+    ['readAheadBytes', { readAheadBytes: 0 }],
     ['limit', { limit: 2 ** 60 }],
     ['deletes', { deletes: 3 }],
   ])('rejects a bad %s naming it', (name, bad) => {

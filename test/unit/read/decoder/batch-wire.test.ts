@@ -1,7 +1,7 @@
 import * as arrow from 'apache-arrow';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { batchFromWire, batchToWire, schemaFromWire, schemaToWire, type WireBatch, type WireSchema } from '../../../src/read/worker/batch-wire.ts';
+import { batchFromWire, batchToWire, schemaFromWire, schemaToWire, type WireBatch, type WireSchema } from '../../../../src/read/decoder/batch-wire.ts';
 
 const fid = (id: number): Map<string, string> => new Map([['PARQUET:field_id', String(id)]]);
 

@@ -1,0 +1,132 @@
+/**
+ * What a decode worker does, independent of the thread API: it receives jobs (row groups' column
+ * chunks, transferred), decodes them one batch at a time on its own decoder instance, and posts
+ * each batch back with its buffers transferred, never more than a job's `aheadBytes` beyond what
+ * the consumer has pulled. Among jobs with room to go ahead, the lowest priority (the scan's order)
+ * decodes first.
+ */
+import type { RecordBatch } from 'apache-arrow';
+import { batchToWire, schemaToWire } from './batch-wire.ts';
+import { DecoderHost, type HostedRowGroup } from './decoder-host.ts';
+import type { FromWorker, ToWorker } from './decode-protocol.ts';
+import { DecoderError } from './wasm-decoder.ts';
+
+/** The side of a message channel a worker talks through (Node's `parentPort`, a browser worker's `self`). */
+export interface WorkerPort {
+  postMessage(message: FromWorker, transfer: Transferable[]): void;
+}
+
+/** Runs `f` after the messages already queued (Node: `setImmediate`; browsers: a zero timeout). */
+const soon: (f: () => void) => void = typeof setImmediate === 'function' ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
+
+interface Job {
+  readonly id: number;
+  readonly priority: number;
+  readonly aheadBytes: number;
+  readonly rowGroup: HostedRowGroup;
+  /** Bytes posted and not yet pulled. */
+  unpulled: number;
+  /** Batches posted and not yet pulled. */
+  unpulledBatches: number;
+  schemaSent: boolean;
+}
+
+/**
+ * Serves decode jobs: returns the handler for the messages that arrive on `port`.
+ *
+ * @param port Where batches and results are posted.
+ */
+export function serveDecodeJobs(port: WorkerPort): (message: ToWorker) => void {
+  let host: DecoderHost | undefined;
+  const jobs = new Map<number, Job>();
+  let scheduled = false;
+
+  const post = (message: FromWorker, transfer: Transferable[] = []): void => port.postMessage(message, transfer);
+
+  const fail = (id: number, error: unknown): void => {
+    jobs.delete(id);
+    const trapped = error instanceof DecoderError && error.trapped;
+    post({ kind: 'error', id, message: (error as Error)?.message ?? String(error), trapped });
+    if (trapped) {
+      // Every job was inside the instance that trapped: their state is gone.
+      for (const other of [...jobs.keys()]) fail(other, new DecoderError('the decoder was reset after a trap while decoding another file', false));
+    }
+  };
+
+  /** A job may decode another batch when the consumer has pulled all but `aheadBytes` of its batches. */
+  const runnable = (job: Job): boolean => job.unpulledBatches === 0 || job.unpulled < job.aheadBytes;
+
+  const step = (): void => {
+    scheduled = false;
+    let next: Job | undefined;
+    for (const job of jobs.values()) if (runnable(job) && (next === undefined || job.priority < next.priority)) next = job;
+    if (next === undefined) return;
+    let batch: RecordBatch | undefined;
+    try {
+      batch = next.rowGroup.next();
+    } catch (error) {
+      fail(next.id, error);
+      schedule();
+      return;
+    }
+    if (batch === undefined) {
+      jobs.delete(next.id);
+      post({ kind: 'done', id: next.id, wasmBytes: host!.memoryBytes });
+    } else {
+      const transfer = new Set<ArrayBuffer>();
+      const wire = batchToWire(batch, transfer);
+      let bytes = 0;
+      for (const b of transfer) bytes += b.byteLength;
+      next.unpulled += bytes;
+      next.unpulledBatches += 1;
+      const schema = next.schemaSent ? {} : { schema: schemaToWire(batch.schema) };
+      next.schemaSent = true;
+      post({ kind: 'batch', id: next.id, batch: wire, bytes, ...schema }, [...transfer]);
+    }
+    schedule();
+  };
+
+  /** Decodes the next batch after pending messages (pulls, cancels) have been handled. */
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    soon(step);
+  };
+
+  return (message: ToWorker): void => {
+    switch (message.kind) {
+      case 'init':
+        host = new DecoderHost(message.module);
+        return;
+      case 'open': {
+        try {
+          if (host === undefined) throw new DecoderError('decode worker received a job before its module', false);
+          const rowGroup = host.open(message);
+          jobs.set(message.id, {
+            id: message.id, priority: message.priority, aheadBytes: message.aheadBytes, rowGroup,
+            unpulled: 0, unpulledBatches: 0, schemaSent: false,
+          });
+          schedule();
+        } catch (error) {
+          fail(message.id, error);
+        }
+        return;
+      }
+      case 'pull': {
+        const job = jobs.get(message.id);
+        if (job === undefined) return;
+        job.unpulled -= message.bytes;
+        job.unpulledBatches -= 1;
+        schedule();
+        return;
+      }
+      case 'cancel':
+        jobs.get(message.id)?.rowGroup.close();
+        jobs.delete(message.id);
+        return;
+      case 'forget':
+        host?.forget(message.fileKey);
+        return;
+    }
+  };
+}
