@@ -12,6 +12,7 @@ Commands:
   scan <table>      print the table's rows (NDJSON, CSV, Arrow IPC or an aligned table)
   inspect <table>   print the schema, partition specs, sort orders, snapshots, refs and properties
   plan <table>      print the file tasks a scan would read, and what pruning removed
+  count <table>     print the exact number of rows (after deletes and filter)
 
 <table> is a table directory (version-hint.text or the newest metadata file is used) or a
 metadata JSON file (*.metadata.json, *.gz.metadata.json).
@@ -36,6 +37,7 @@ Options:
   --as-of <time>        read the snapshot current at this time (ISO-8601 or epoch milliseconds)
   --batch-size <n>      rows per batch (default 131072)
   --concurrency <n>     files read at once (default 4)
+  --decode-workers <n>  Parquet decode threads (default: one per core; 0 decodes on the main thread)
   --map <from>=<to>     location prefix map for moved tables (repeatable)
   --allow-location <p>  also read files under prefix p outside the table location, where they
                         are (add_files, migrations; repeatable; * allows any location)
@@ -81,5 +83,26 @@ Options:
                         are (add_files, migrations; repeatable; * allows any location)
   --case-insensitive    match --filter names case-insensitively
   --json                print one JSON object per task (NDJSON) and a final summary object
+  -h, --help            show this help
+`;
+
+/** Help of `count`. */
+export const COUNT_HELP = `Usage: iceberg-rx count <table> [options]
+
+Prints the exact number of rows, after deletes and the filter. Files without delete files or a
+residual filter are counted from their manifest record counts, without being opened; the others
+are read, but only the columns the filter and equality deletes need (none for position deletes).
+
+Options:
+  --filter "<expr>"     row filter
+  --snapshot <id>       count this snapshot id
+  --ref <name>          count this branch or tag
+  --as-of <time>        count the snapshot current at this time (ISO-8601 or epoch milliseconds)
+  --map <from>=<to>     location prefix map for moved tables (repeatable)
+  --allow-location <p>  also read files under prefix p outside the table location, where they
+                        are (add_files, migrations; repeatable; * allows any location)
+  --case-insensitive    match --filter names case-insensitively
+  --stats               print one JSON object of scan statistics to stderr (filesCountedFromMetadata:
+                        files answered by their record counts; files: files read)
   -h, --help            show this help
 `;

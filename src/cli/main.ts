@@ -1,15 +1,16 @@
 /**
- * The `iceberg-rx` program: parses the command line and runs `scan`, `inspect` or `plan`.
+ * The `iceberg-rx` program: parses the command line and runs `scan`, `inspect`, `plan` or `count`.
  */
 import { describeError, exitCodeOf, UsageError } from './cli-error.ts';
 import { processEnv, type CliEnv } from './cli-env.ts';
-import { INSPECT_HELP, MAIN_HELP, PLAN_HELP, SCAN_HELP } from './help-text.ts';
+import { COUNT_HELP, INSPECT_HELP, MAIN_HELP, PLAN_HELP, SCAN_HELP } from './help-text.ts';
+import { runCount } from './count-command.ts';
 import { runInspect } from './inspect-command.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 import { runPlan } from './plan-command.ts';
 import { runScan } from './scan-command.ts';
 
-const HELP = { scan: SCAN_HELP, inspect: INSPECT_HELP, plan: PLAN_HELP } as const;
+const HELP = { scan: SCAN_HELP, inspect: INSPECT_HELP, plan: PLAN_HELP, count: COUNT_HELP } as const;
 
 /**
  * Runs one `iceberg-rx` command line and resolves with its exit code (0 done, 1 failed, 2 bad
@@ -28,6 +29,7 @@ export async function main(argv: readonly string[], env: CliEnv = processEnv()):
       case 'scan': return await runScan(line, env);
       case 'inspect': return await runInspect(line, env);
       case 'plan': return await runPlan(line, env);
+      case 'count': return await runCount(line, env);
     }
   } catch (error) {
     env.stderr.write(describeError(error));

@@ -26,6 +26,8 @@ export interface ScanCommandOptions extends SnapshotChoice {
   readonly limit?: number;
   readonly batchSize?: number;
   readonly concurrency?: number;
+  /** `--decode-workers`: Parquet decode worker threads (0 = decode on the main thread). */
+  readonly decodeWorkers?: number;
   readonly locationMap: Record<string, string>;
   /** `--allow-location` prefixes (`'*'` for any location); absent when none is given. */
   readonly allowedLocations?: readonly string[] | '*';
@@ -56,14 +58,27 @@ export interface PlanCommandOptions extends SnapshotChoice {
   readonly allowedLocations?: readonly string[] | '*';
 }
 
+/** Parsed `count` options. */
+export interface CountCommandOptions extends SnapshotChoice {
+  readonly command: 'count';
+  readonly table: string;
+  readonly filter?: string;
+  readonly caseSensitive: boolean;
+  readonly stats: boolean;
+  readonly locationMap: Record<string, string>;
+  /** `--allow-location` prefixes (`'*'` for any location); absent when none is given. */
+  readonly allowedLocations?: readonly string[] | '*';
+}
+
 /** What the command line asked for. */
 export type CommandLine =
   | ScanCommandOptions
   | InspectCommandOptions
   | PlanCommandOptions
-  | { readonly command: 'help'; readonly topic?: 'scan' | 'inspect' | 'plan' };
+  | CountCommandOptions
+  | { readonly command: 'help'; readonly topic?: 'scan' | 'inspect' | 'plan' | 'count' };
 
-const COMMANDS = ['scan', 'inspect', 'plan'] as const;
+const COMMANDS = ['scan', 'inspect', 'plan', 'count'] as const;
 type CommandName = (typeof COMMANDS)[number];
 
 const MAP = { map: { type: 'string', multiple: true }, 'allow-location': { type: 'string', multiple: true } } as const;
@@ -150,7 +165,7 @@ function parseScan(args: string[]): CommandLine {
     options: {
       ...HELP, ...MAP, ...SNAPSHOT,
       format: { type: 'string' }, select: { type: 'string' }, filter: { type: 'string' }, limit: { type: 'string' },
-      'batch-size': { type: 'string' }, concurrency: { type: 'string' }, stats: { type: 'boolean' },
+      'batch-size': { type: 'string' }, concurrency: { type: 'string' }, 'decode-workers': { type: 'string' }, stats: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' }, 'case-insensitive': { type: 'boolean' },
     },
   }));
@@ -170,6 +185,7 @@ function parseScan(args: string[]): CommandLine {
     ...(values.limit !== undefined ? { limit: positiveInt('limit', values.limit, 'scan', true) } : {}),
     ...(values['batch-size'] !== undefined ? { batchSize: positiveInt('batch-size', values['batch-size'], 'scan') } : {}),
     ...(values.concurrency !== undefined ? { concurrency: positiveInt('concurrency', values.concurrency, 'scan') } : {}),
+    ...(values['decode-workers'] !== undefined ? { decodeWorkers: positiveInt('decode-workers', values['decode-workers'], 'scan', true) } : {}),
     ...parseSnapshot(values, 'scan'),
     locationMap: parseLocationMap(values.map, 'scan'),
     ...parseAllowedLocations(values['allow-location'], 'scan'),
@@ -213,6 +229,26 @@ function parsePlan(args: string[]): CommandLine {
   };
 }
 
+function parseCount(args: string[]): CommandLine {
+  const { values, positionals } = wrap('count', () => parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { ...HELP, ...MAP, ...SNAPSHOT, filter: { type: 'string' }, stats: { type: 'boolean' }, 'case-insensitive': { type: 'boolean' } },
+  }));
+  if (values.help) return { command: 'help', topic: 'count' };
+  return {
+    command: 'count',
+    table: oneTable(positionals, 'count'),
+    ...(values.filter !== undefined ? { filter: values.filter } : {}),
+    ...parseSnapshot(values, 'count'),
+    caseSensitive: !values['case-insensitive'],
+    stats: values.stats === true,
+    locationMap: parseLocationMap(values.map, 'count'),
+    ...parseAllowedLocations(values['allow-location'], 'count'),
+  };
+}
+
 /** Parses the arguments after the program name. Throws `UsageError` on any mistake. */
 export function parseCommandLine(argv: readonly string[]): CommandLine {
   const [first, ...rest] = argv;
@@ -224,7 +260,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     case 'scan': return parseScan(rest);
     case 'inspect': return parseInspect(rest);
     case 'plan': return parsePlan(rest);
+    case 'count': return parseCount(rest);
     default:
-      throw new UsageError(`unknown command ${JSON.stringify(first)} (expected scan, inspect or plan; see --help)`);
+      throw new UsageError(`unknown command ${JSON.stringify(first)} (expected scan, inspect, plan or count; see --help)`);
   }
 }

@@ -27,6 +27,9 @@ export interface ScanStatsReport {
   readonly deleteFilesRead: number;
   readonly rowsDeleted: ScanStats['rowsDeleted'];
   readonly rowsFiltered: number;
+  readonly rowsSkipped: number;
+  readonly pagesSkipped: number;
+  readonly filesCountedFromMetadata: number;
   readonly pruned: ScanStats['pruned'];
   readonly seconds: number;
 }
@@ -44,6 +47,9 @@ export function statsReport(stats: ScanStats, seconds: number): ScanStatsReport 
     deleteFilesRead: stats.deleteFilesRead,
     rowsDeleted: { ...stats.rowsDeleted },
     rowsFiltered: stats.rowsFiltered,
+    rowsSkipped: stats.rowsSkipped,
+    pagesSkipped: stats.pagesSkipped,
+    filesCountedFromMetadata: stats.filesCountedFromMetadata,
     pruned: { ...stats.pruned },
     seconds: Number((stats.seconds > 0 ? stats.seconds : seconds).toFixed(3)),
   };
@@ -74,6 +80,7 @@ export async function runScan(options: ScanCommandOptions, env: CliEnv): Promise
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.decodeWorkers !== undefined ? { decodeWorkers: options.decodeWorkers } : {}),
       ...(options.snapshotId !== undefined ? { snapshotId: options.snapshotId } : {}),
       ...(options.ref !== undefined ? { ref: options.ref } : {}),
       ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),

@@ -240,5 +240,7 @@ function lineage(field: NestedField, inherited: Maker, fileFields: readonly File
   if (!node) return inherited;
   const source = planField(field, 'long', arrowTypeOf('long'), node, ctx);
   if (source.kind !== 'file') return inherited;
-  return (decoded, pos, n) => coalesceLong(source.adapt(topData(decoded, node, ctx.path)), inherited(decoded, pos, n) as Data<never>);
+  // The inherited value follows each row's position in the file: with skipped rows (deletes pushed
+  // into the decoder) the rows are not contiguous, so the offsets go through too.
+  return (decoded, pos, n, offsets) => coalesceLong(source.adapt(topData(decoded, node, ctx.path)), inherited(decoded, pos, n, offsets) as Data<never>);
 }

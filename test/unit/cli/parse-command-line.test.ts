@@ -18,12 +18,12 @@ describe('parseCommandLine', () => {
   it('parses every scan option', () => {
     const line = parseCommandLine([
       'scan', 't', '--format', 'csv', '--select', 'a, b.c', '--filter', 'a > 1', '--limit', '0',
-      '--snapshot', '9223372036854775807', '--batch-size', '10', '--concurrency', '2',
+      '--snapshot', '9223372036854775807', '--batch-size', '10', '--concurrency', '2', '--decode-workers', '0',
       '--map', 's3://b/x=/tmp/x', '--map', 'hdfs://h:1/y=/data/y=1', '--stats', '--quiet', '--case-insensitive',
     ]);
     expect(line).toEqual({
       command: 'scan', table: 't', format: 'csv', select: ['a', 'b.c'], filter: 'a > 1', limit: 0,
-      snapshotId: '9223372036854775807', batchSize: 10, concurrency: 2,
+      snapshotId: '9223372036854775807', batchSize: 10, concurrency: 2, decodeWorkers: 0,
       locationMap: { 's3://b/x': '/tmp/x', 'hdfs://h:1/y': '/data/y=1' },
       caseSensitive: false, stats: true, quiet: true,
     });
@@ -77,6 +77,7 @@ describe('parseCommandLine', () => {
     usage(['scan', 't', '--limit', 'ten']);
     usage(['scan', 't', '--batch-size', '0']);
     usage(['scan', 't', '--concurrency', '1.5']);
+    usage(['scan', 't', '--decode-workers', '-1']);
     usage(['scan', 't', '--snapshot', 'abc']);
     usage(['scan', 't', '--snapshot', '1', '--ref', 'main']);
     usage(['scan', 't', '--as-of', 'yesterday']);

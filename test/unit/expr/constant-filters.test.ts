@@ -1,5 +1,5 @@
 /**
- * Constant filters on a real table: `1 <> 1` plans no file and reads no manifest (only the manifest
+ * Constant filters on a real table: `1 <> 1` plans no file and reads nothing (not even the manifest
  * list), `1 = 1` returns what an unfiltered scan returns.
  */
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ async function counted() {
 }
 
 describe.skipIf(!HAVE_ICEBERG_FIXTURES)('constant filters on apache__impala/iceberg_partitioned', () => {
-  it('1 <> 1 plans 0 files, reads only the manifest list, and yields 0 rows', async () => {
+  it('1 <> 1 plans 0 files, reads no metadata file, and yields 0 rows', async () => {
     const { io, table } = await counted();
     const files = (await lastValueFrom(table.scan().planFiles().pipe(toArray()))).length;
     expect(files).toBeGreaterThan(0);
@@ -29,10 +29,7 @@ describe.skipIf(!HAVE_ICEBERG_FIXTURES)('constant filters on apache__impala/iceb
 
     const scan = table.scan({ filter: '1 <> 1' });
     expect(await lastValueFrom(scan.planFiles().pipe(toArray()))).toEqual([]);
-    const opened = [...io.perFile.keys()];
-    expect(opened).toHaveLength(1);
-    expect(opened[0]).toMatch(/snap-.*\.avro$/);
-    expect(scan.stats.pruned.manifests).toBeGreaterThan(0);
+    expect([...io.perFile.keys()]).toEqual([]);
     expect(scan.stats.pruned.dataFiles).toBe(0); // no manifest was even read
 
     expect((await scan.toTable()).numRows).toBe(0);
