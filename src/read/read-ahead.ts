@@ -38,6 +38,8 @@ export class ReadAhead {
   private droppedRows = 0;
   private readonly waiting: Request[] = [];
   private readonly active = new Set<Active>();
+  /** Tasks (by index) whose reader may still ask for row groups. */
+  private readonly openTasks = new Set<number>();
 
   /**
    * @param maxBytes Fetched, undecoded bytes held at most (beyond it only the earliest row group is read).
@@ -78,6 +80,20 @@ export class ReadAhead {
       this.waiting.splice(at, 0, request);
       this.pump();
     });
+  }
+
+  /**
+   * Task `index` has started (its file is being opened) and may ask for row groups. Under a limit,
+   * a later task's row groups wait while an earlier task is open: in scan order the limit is met
+   * by the earlier task's rows first, so reading ahead into later files would be wasted.
+   */
+  openTask(index: number): void {
+    this.openTasks.add(index);
+  }
+
+  /** Task `index` asks for no more row groups (its last one has been asked for, or it ended). */
+  closeTask(index: number): void {
+    if (this.openTasks.delete(index)) this.pump();
   }
 
   /** Rows the stages after the reader removed (filters, deletes): the limit may need more row groups. */
@@ -126,6 +142,9 @@ export class ReadAhead {
   }
 
   private fits(request: Request): boolean {
+    if (this.limit !== undefined) {
+      for (const task of this.openTasks) if (task < request.order[0]) return false;
+    }
     // The earliest row group still being read is what the consumer waits for: never hold it back.
     let earliest = true;
     for (const a of this.active) if (!before(request.order, a.order)) earliest = false;

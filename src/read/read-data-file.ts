@@ -123,9 +123,13 @@ async function readRowGroups(read: FileRead, rowGroups: readonly number[]): Prom
   let index = 0;
   const startNext = async (): Promise<StartedRowGroup | undefined> => {
     while (index < rowGroups.length && !subscriber.closed) {
-      const started = await startRowGroup(read, rowGroups[index]!, index++);
+      const k = rowGroups[index]!;
+      const last = index === rowGroups.length - 1;
+      const started = await startRowGroup(read, k, index++);
+      if (last) ctx.readAhead?.closeTask(ctx.taskIndex ?? 0);
       if (started !== undefined) return started;
     }
+    ctx.readAhead?.closeTask(ctx.taskIndex ?? 0);
     return undefined;
   };
   await awaitPace(ctx.pace, signal, path);
@@ -194,14 +198,17 @@ async function startRowGroup(read: FileRead, k: number, index: number): Promise<
   const footer = tail.metadata;
   const path = read.task.dataFile.path;
   const { selection, pages } = selectionOf(read, k);
-  ctx.stats.rowGroupsRead += 1;
-  if (selection.selected === 0) return undefined;
+  if (selection.selected === 0) {
+    ctx.stats.rowGroupsRead += 1; // every row deleted: nothing to fetch, but the row group was not pruned
+    return undefined;
+  }
   const groups = columnGroups(footer, k, read.projection.columns, ctx.decodeParallelism ?? 1);
   if (selection.runs !== undefined) {
     ctx.stats.pagesSkipped += skippedPages(pages ?? pageIndexesOf(tail, k), groups.flatMap((g) => [...g.leaves]), selection.runs, selection.rows);
   }
   const bytes = groups.reduce((n, g) => n + g.bytes, 0);
   const grant = await ctx.readAhead?.acquire([ctx.taskIndex ?? 0, index], bytes, selection.selected, signal);
+  ctx.stats.rowGroupsRead += 1; // counted once its chunks are fetched, not while it waits for room
   const parts: Array<AsyncIterator<RecordBatch, undefined>> = [];
   try {
     const fetched = await Promise.all(groups.map((g) => fetchRegions(read.input, g.ranges, signal)));

@@ -3,7 +3,7 @@
  * filter → helper columns dropped → `limitRows` → record batches, as an Observable or a pull-based
  * AsyncIterable sharing the same core.
  */
-import { Observable, filter, finalize, from, identity, map, mergeMap, tap, type ObservableInput } from 'rxjs';
+import { Observable, defer, filter, finalize, from, identity, map, mergeMap, tap, type ObservableInput } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import { IcebergScanError, abortedError } from '../errors.ts';
 import { CountingFileIO } from '../io/input-file.ts';
@@ -96,7 +96,11 @@ function buildScan(tasks: ScanTaskSource, options: ResolvedScanTasksOptions, dem
         rowSelection: {},
       };
       let read = 0;
-      return (options.readFile ?? readDataFile)(task, ctx).pipe(
+      const opened = defer(() => {
+        readAhead.openTask(taskIndex);
+        return (options.readFile ?? readDataFile)(task, ctx);
+      }).pipe(finalize(() => readAhead.closeTask(taskIndex)));
+      return opened.pipe(
         tap((fb) => (read += fb.batch.numRows)),
         options.deletes ? options.deletes(task, ctx) : identity,
         options.filter ? options.filter(task, ctx) : identity,
