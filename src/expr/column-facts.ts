@@ -33,6 +33,34 @@ export function saneFacts(f: ColumnFacts): ColumnFacts {
   return { ...f, lower, upper };
 }
 
+/** Facts of no rows at all (the identity of {@link unionFacts}). */
+export const NO_ROWS: ColumnFacts = { mayBeNull: false, mayBeNaN: false, mayBeValue: false };
+
+/** Facts of rows that all hold one value (null: all null). */
+export function valueFacts(v: Value | null): ColumnFacts {
+  if (v === null) return { mayBeNull: true, mayBeNaN: false, mayBeValue: false };
+  if (typeof v === 'number' && v !== v) return { mayBeNull: false, mayBeNaN: true, mayBeValue: false };
+  return { mayBeNull: false, mayBeNaN: false, mayBeValue: true, lower: v, upper: v };
+}
+
+/** Facts true of every row when each row is described by `a` or by `b` (bounds widen; unknown wins). */
+export function unionFacts(a: ColumnFacts, b: ColumnFacts): ColumnFacts {
+  // A side without values contributes no bounds (its own bounds, if any, describe nothing).
+  const pick = (x: Value | undefined, y: Value | undefined, sign: 1 | -1): Value | undefined => {
+    if (!a.mayBeValue) return y;
+    if (!b.mayBeValue) return x;
+    if (x === undefined || y === undefined) return undefined;
+    return sign * compareValues(x, y) <= 0 ? x : y;
+  };
+  return {
+    mayBeNull: a.mayBeNull || b.mayBeNull,
+    mayBeNaN: a.mayBeNaN || b.mayBeNaN,
+    mayBeValue: a.mayBeValue || b.mayBeValue,
+    lower: pick(a.lower, b.lower, 1),
+    upper: pick(a.upper, b.upper, -1),
+  };
+}
+
 /** Whether some row described by `f` might satisfy the leaf predicate. */
 export function predicateMightMatch(p: BoundPredicate, f: ColumnFacts): boolean {
   const { lower, upper } = f;

@@ -3,6 +3,7 @@
  * field summaries (contains_null, contains_nan, lower/upper bound), using the manifest's own spec.
  */
 import type { PartitionSpec } from '../metadata/partition-spec.ts';
+import type { AbsentColumns } from './absent-column.ts';
 import type { BoundExpression, BoundRef } from './bind.ts';
 import { mightMatch, saneFacts, type ColumnFacts } from './column-facts.ts';
 import { projectExpression } from './project.ts';
@@ -33,8 +34,12 @@ function decode(b: Uint8Array | string | null | undefined, ref: BoundRef): Value
   }
 }
 
-/** The facts one partition field summary gives (spec: a null lower bound = only nulls / NaN). */
-export function summaryFacts(s: PartitionFieldSummary, ref: BoundRef): ColumnFacts {
+/**
+ * The facts one partition field summary gives (spec: a null lower bound = only nulls / NaN), or
+ * undefined when they are unknown: `nullIsUnknown` says a null partition value says nothing.
+ */
+export function summaryFacts(s: PartitionFieldSummary, ref: BoundRef, nullIsUnknown = false): ColumnFacts | undefined {
+  if (nullIsUnknown && s.containsNull !== false) return undefined;
   const lower = decode(s.lowerBound, ref);
   const upper = decode(s.upperBound, ref);
   const mayBeNaN = isFloatKind(ref.type.kind) && s.containsNan !== false;
@@ -52,12 +57,15 @@ export function summaryFacts(s: PartitionFieldSummary, ref: BoundRef): ColumnFac
  * @param spec The manifest's partition spec (`partition_spec_id`).
  * @param manifest Its partition field summaries.
  * @param projected The inclusive projection of `filter` through `spec`, when the caller has it.
+ * @param absent The scan's fill rules: nulls of a partition whose source column has an
+ *   `initial-default` may stand for rows reading the default (see `absent-column.ts`).
  */
 export function manifestMightMatch(
   filter: BoundExpression,
   spec: PartitionSpec,
   manifest: ManifestSummaryInput,
   projected: BoundExpression = projectExpression(filter, spec, 'inclusive'),
+  absent?: AbsentColumns,
 ): boolean {
   const summaries = manifest.partitions;
   if (!summaries || summaries.length !== spec.fields.length) return true;
@@ -68,9 +76,10 @@ export function manifestMightMatch(
     else if (e.op !== 'true' && e.op !== 'false') refs.set(e.ref.fieldId, e.ref);
   };
   collect(projected);
+  const nullIsUnknown = absent?.nullIsUnknown(spec);
   return mightMatch(projected, (id) => {
     const i = position.get(id);
     const s = i === undefined ? undefined : summaries[i];
-    return s ? summaryFacts(s, refs.get(id)!) : undefined;
+    return s ? summaryFacts(s, refs.get(id)!, nullIsUnknown?.has(id)) : undefined;
   });
 }

@@ -5,6 +5,7 @@
  */
 import type { PartitionSpec } from '../metadata/partition-spec.ts';
 import type { ContentFile } from '../metadata/content-file.ts';
+import type { AbsentColumns } from './absent-column.ts';
 import { FALSE, mapPredicates, TRUE, type BoundExpression, type BoundPredicate } from './bind.ts';
 import { evaluatePartition } from './metrics-evaluator.ts';
 import { projectPredicate } from './project.ts';
@@ -15,18 +16,20 @@ import { projectPredicate } from './project.ts';
  * @param filter The bound row filter.
  * @param spec The file's partition spec.
  * @param file The file (its `partition` tuple is read).
+ * @param absent The scan's fill rules: null values of partitions whose source column has an
+ *   `initial-default` decide nothing (a file lacking the column reads the default).
  * @returns A bound expression: `true` (no row filtering needed), `false` (skip the file) or the
  *   predicates that still need evaluating on rows.
  */
-export function residualFor(filter: BoundExpression, spec: PartitionSpec, file: ContentFile): BoundExpression {
-  return residualEvaluator(filter, spec)(file);
+export function residualFor(filter: BoundExpression, spec: PartitionSpec, file: ContentFile, absent?: AbsentColumns): BoundExpression {
+  return residualEvaluator(filter, spec, absent)(file);
 }
 
 /**
  * Prepares the residual computation of `filter` for many files of one spec: the strict and
  * inclusive projections of every predicate are computed once.
  */
-export function residualEvaluator(filter: BoundExpression, spec: PartitionSpec): (file: ContentFile) => BoundExpression {
+export function residualEvaluator(filter: BoundExpression, spec: PartitionSpec, absent?: AbsentColumns): (file: ContentFile) => BoundExpression {
   if (spec.fields.length === 0) return () => filter;
   const projections = new Map<BoundPredicate, { strict: BoundExpression; inclusive: BoundExpression }>();
   const projectionsOf = (p: BoundPredicate) => {
@@ -37,11 +40,12 @@ export function residualEvaluator(filter: BoundExpression, spec: PartitionSpec):
     }
     return pr;
   };
+  const nullIsUnknown = absent?.nullIsUnknown(spec);
   return (file) =>
     mapPredicates(filter, (p) => {
       const { strict, inclusive } = projectionsOf(p);
-      if (strict.op !== 'false' && evaluatePartition(strict, file, false)) return TRUE;
-      if (inclusive.op !== 'true' && !evaluatePartition(inclusive, file, true)) return FALSE;
+      if (strict.op !== 'false' && evaluatePartition(strict, file, false, nullIsUnknown)) return TRUE;
+      if (inclusive.op !== 'true' && !evaluatePartition(inclusive, file, true, nullIsUnknown)) return FALSE;
       return p;
     });
 }

@@ -10,6 +10,7 @@ import type { FileScanTask } from '../task/file-scan-task.ts';
 import type { ContentFile } from '../metadata/content-file.ts';
 import type { FileStage, PageFilter, PageIndexes, RowGroupFilter, RowRange } from '../task/file-stage.ts';
 import { filterRows, residualBinder } from '../operators/filter-rows.ts';
+import { absentColumns } from './absent-column.ts';
 import { bindExpression, referencedFieldIds, unbindExpression, type BoundExpression } from './bind.ts';
 import type { Expression } from './expression.ts';
 import { manifestMightMatch, type ManifestSummaryInput } from './manifest-evaluator.ts';
@@ -79,6 +80,8 @@ export function createScanFilter(options: ScanFilterOptions): ScanFilter {
   const expr = options.filter === undefined ? { op: 'true' as const } : typeof options.filter === 'string' ? parseFilter(options.filter) : options.filter;
   const bound = bindExpression(expr, options.schema, { caseSensitive });
   const specs = new Map(options.specs.map((s) => [s.specId, s]));
+  // How the reader fills columns a file lacks: metrics and partition nulls are judged against it.
+  const absent = absentColumns(options.schema, options.specs);
   const isAlwaysTrue = bound.op === 'true';
   const bindResidual = residualBinder({ schema: options.schema, caseSensitive });
   const boundFor = (task: FileScanTask): BoundExpression | undefined => bindResidual(task.residual, task.dataFile.path);
@@ -92,7 +95,7 @@ export function createScanFilter(options: ScanFilterOptions): ScanFilter {
   const residuals = new Map<number, (file: ContentFile) => BoundExpression>();
   const residualOf = (spec: PartitionSpec, file: ContentFile): BoundExpression => {
     let r = residuals.get(spec.specId);
-    if (r === undefined) residuals.set(spec.specId, (r = residualEvaluator(bound, spec)));
+    if (r === undefined) residuals.set(spec.specId, (r = residualEvaluator(bound, spec, absent)));
     return r(file);
   };
 
@@ -104,14 +107,14 @@ export function createScanFilter(options: ScanFilterOptions): ScanFilter {
       if (isAlwaysTrue) return true;
       if (bound.op === 'false') return false;
       const spec = specs.get(manifest.partitionSpecId);
-      return spec === undefined ? true : manifestMightMatch(bound, spec, manifest, inclusiveFor(spec));
+      return spec === undefined ? true : manifestMightMatch(bound, spec, manifest, inclusiveFor(spec), absent);
     },
     fileMatches(file) {
       if (isAlwaysTrue) return true;
       if (bound.op === 'false') return false;
       const spec = specs.get(file.specId);
-      if (spec !== undefined && !evaluatePartition(inclusiveFor(spec), file, true)) return false;
-      return metricsMightMatch(bound, file);
+      if (spec !== undefined && !evaluatePartition(inclusiveFor(spec), file, true, absent.nullIsUnknown(spec))) return false;
+      return metricsMightMatch(bound, file, absent);
     },
     residualFor(file) {
       if (isAlwaysTrue) return undefined;

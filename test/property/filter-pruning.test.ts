@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { parquetMetadata } from 'hyparquet';
 import * as pw from 'parquet-wasm';
 import { describe, expect, it } from 'vitest';
+import { absentColumns } from '../../src/expr/absent-column.ts';
 import { bindExpression, type BoundExpression } from '../../src/expr/bind.ts';
 import { evaluateRows } from '../../src/expr/evaluate-rows.ts';
 import type { Expression, Literal } from '../../src/expr/expression.ts';
@@ -17,6 +18,7 @@ import { manifestMightMatch, type PartitionFieldSummary } from '../../src/expr/m
 import { metricsMightMatch, partitionMightMatch } from '../../src/expr/metrics-evaluator.ts';
 import { residualFor } from '../../src/expr/residual.ts';
 import { rowGroupMightMatch } from '../../src/expr/row-group-evaluator.ts';
+import { decodeJsonValue } from '../../src/expr/serialized-values.ts';
 import { evaluateRecord } from '../../src/expr/test-value.ts';
 import { applyTransform, decimalBytes, parseTransform, resultType } from '../../src/expr/transforms.ts';
 import { compareValues, primType, truncateCodePoints, type PrimType, type Value } from '../../src/expr/types.ts';
@@ -45,6 +47,19 @@ const SCHEMA: Schema = {
   fields: COLUMNS.map((c) => ({ id: c.id, name: c.name, required: false, type: c.type })),
 };
 const TYPES = COLUMNS.map((c) => primType(c.type)!);
+/** Initial-defaults (JSON single values) of some columns, by index: what a file lacking them reads. */
+const DEFAULTS: Record<number, unknown> = { 0: 3, 2: 1.5, 3: 'ab', 4: '1970-01-11', 6: '1.25', 7: true, 11: '0001' };
+const SCHEMA_WITH_DEFAULTS: Schema = {
+  ...SCHEMA,
+  fields: SCHEMA.fields.map((f, i) => (i in DEFAULTS ? { ...f, initialDefault: DEFAULTS[i] } : f)),
+};
+/** The value the reader reads for column `i` of a file lacking it (identity-partition value, initial-default, null). */
+function fillValue(i: number, file: ContentFile, spec: PartitionSpec): Value | null {
+  const identity = spec.fields.find((f) => f.transform === 'identity' && f.sourceId === i + 1);
+  const part = identity ? file.partition[String(identity.fieldId)] : null;
+  if (part !== null && part !== undefined) return decodeJsonValue(part, TYPES[i]) ?? null;
+  return i in DEFAULTS ? (decodeJsonValue(DEFAULTS[i], TYPES[i]) ?? null) : null;
+}
 const SPECS: PartitionSpec[] = [
   [], [[1, 'identity']], [[2, 'bucket[3]']], [[4, 'truncate[2]']], [[6, 'day']], [[5, 'month']], [[1, 'truncate[10]']],
   [[6, 'year'], [4, 'identity']], [[3, 'void']], [[7, 'truncate[50]']], [[4, 'bucket[2]'], [5, 'identity']], [[6, 'hour']],
@@ -269,6 +284,68 @@ describe('pruning never disagrees with the row filter', () => {
     expect(pruned.partitions).toBeGreaterThan(10);
     expect(pruned.metrics).toBeGreaterThan(10);
     expect(pruned.residualTrue).toBeGreaterThan(10);
+  });
+
+  it('files lacking columns: partitions, metrics, manifests and residuals keep what the reader fills in', () => {
+    const absent = absentColumns(SCHEMA_WITH_DEFAULTS, SPECS);
+    const pruned = { partitions: 0, metrics: 0, manifests: 0, lackingHits: 0 };
+    fc.assert(
+      fc.property(
+        fc.array(rowArb, { minLength: 1, maxLength: 10 }), exprArb, fc.integer({ min: 0, max: SPECS.length - 1 }),
+        fc.array(fc.constantFrom('held', 'held', 'lacking', 'lackingWithMetrics', 'importedPartition'), { minLength: COLUMNS.length, maxLength: COLUMNS.length }),
+        rowArb, fc.boolean(),
+        (rows, expr, specIndex, layout, constants, dropSomeMetrics) => {
+          const bound = bindExpression(expr, SCHEMA_WITH_DEFAULTS);
+          const spec = SPECS[specIndex];
+          const identity = (i: number) => spec.fields.some((f) => f.transform === 'identity' && f.sourceId === i + 1);
+          // The writer's view: a lacking column is null, except an identity-partition column of an
+          // import (a Hive partition folder), which holds one value for the whole file.
+          const written: Row[] = rows.map((r) => r.map((v, i) => {
+            if (layout[i] === 'held') return v;
+            return layout[i] === 'importedPartition' && identity(i) ? constants[i] : null;
+          }));
+          const dropMetrics = COLUMNS.map((_, i) => layout[i] === 'lacking' || (dropSomeMetrics && i % 3 === 0));
+          const files = makeFiles(written, spec, dropMetrics, false).map(({ file, rows: fileRows }) => {
+            // Metrics of a lacking column describe values the file does not hold (the original rows).
+            const claims = makeFiles(rows, { specId: spec.specId, fields: [] }, [], false)[0]!.file;
+            COLUMNS.forEach((c, i) => {
+              if (layout[i] !== 'lackingWithMetrics') return;
+              for (const k of ['valueCounts', 'nullValueCounts', 'nanValueCounts', 'lowerBounds', 'upperBounds'] as const) {
+                const v = claims[k]?.[c.id];
+                if (v !== undefined) (file[k] as Record<string, unknown>)[c.id] = v;
+                else delete (file[k] as Record<string, unknown>)[c.id];
+              }
+            });
+            // The reader's view: a lacking column reads the identity-partition value, else its initial-default, else null.
+            const read = fileRows.map((r) => r.map((v, i) => (layout[i] === 'held' ? v : fillValue(i, file, spec))));
+            return { file, written: fileRows, read };
+          });
+          const anyMatch = files.some((f) => f.read.some((r) => matches(bound, r)));
+          const manifestKept = manifestMightMatch(bound, spec, { partitions: summaries(files.map((f) => ({ file: f.file, rows: f.written })), spec) }, undefined, absent);
+          if (anyMatch) expect(manifestKept).toBe(true);
+          if (!manifestKept) pruned.manifests++;
+          for (const { file, read } of files) {
+            const hit = read.some((r) => matches(bound, r));
+            const partitionKept = partitionMightMatch(bound, spec, file, absent);
+            const metricsKept = metricsMightMatch(bound, file, absent);
+            if (hit) {
+              expect(partitionKept).toBe(true);
+              expect(metricsKept).toBe(true);
+              if (layout.some((l) => l !== 'held')) pruned.lackingHits++;
+            }
+            if (!partitionKept) pruned.partitions++;
+            if (!metricsKept) pruned.metrics++;
+            const residual = residualFor(bound, spec, file, absent);
+            for (const r of read) expect(matches(residual, r)).toBe(matches(bound, r));
+          }
+        },
+      ),
+      { numRuns: 1500, seed: 20261127 },
+    );
+    expect(pruned.manifests).toBeGreaterThan(3);
+    expect(pruned.partitions).toBeGreaterThan(10);
+    expect(pruned.metrics).toBeGreaterThan(10);
+    expect(pruned.lackingHits).toBeGreaterThan(100);
   });
 
   it('the vectorised Arrow evaluator equals the scalar semantics', () => {
