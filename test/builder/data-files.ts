@@ -4,12 +4,12 @@
  */
 import type { NestedField, Schema } from '../../src/metadata/schema.ts';
 import { currentSchema, dataFilePaths, descriptionError, specById, type BuilderState, type FileRecord } from './builder-state.ts';
-import { MetricsCollector, type MetricsLevel } from './metrics.ts';
+import { MetricsCollector, type FileMetrics, type MetricsLevel } from './metrics.ts';
 import { writeParquetFile } from './parquet-file.ts';
 import { partitionFromInput, partitionJson, partitionOfColumns, partitionPath } from './partitioning.ts';
-import { schemaToWire } from '../../src/metadata/schema.ts';
+import { findFieldById, schemaToWire } from '../../src/metadata/schema.ts';
 import type { ColumnsInput, DataFileInput } from './table-description.ts';
-import { toCanonical, type Canonical } from './values.ts';
+import { toBinary, toCanonical, type Canonical } from './values.ts';
 
 /** A written file before a snapshot assigns its sequence number, snapshot id and row ids. */
 export type WrittenFile = Omit<FileRecord, 'sequenceNumber' | 'snapshotId' | 'firstRowId'>;
@@ -92,6 +92,26 @@ function lineageColumns(input: DataFileInput, batches: readonly ArrayLike<Canoni
   return { fields, columns };
 }
 
+/** `computed` with the fields of `override` replaced (see `DataFileInput.metricsOverride`). */
+function overrideMetrics(computed: FileMetrics, override: DataFileInput['metricsOverride'], schema: Schema, name: string): FileMetrics {
+  if (!override) return computed;
+  for (const [key, m] of Object.entries(override)) {
+    const id = Number(key);
+    for (const map of Object.values(computed) as Map<number, unknown>[]) map.delete(id);
+    if (!m) continue;
+    if (m.valueCount !== undefined) computed.valueCounts.set(id, m.valueCount);
+    if (m.nullCount !== undefined) computed.nullValueCounts.set(id, m.nullCount);
+    if (m.nanCount !== undefined) computed.nanValueCounts.set(id, m.nanCount);
+    const type = m.boundType ?? findFieldById(schema, id)?.type;
+    if ((m.lower !== undefined || m.upper !== undefined) && typeof type !== 'string') {
+      throw descriptionError(`${name}: metricsOverride of field ${id} needs a primitive boundType`);
+    }
+    if (m.lower !== undefined) computed.lowerBounds.set(id, toBinary(type!, toCanonical(type!, m.lower)));
+    if (m.upper !== undefined) computed.upperBounds.set(id, toBinary(type!, toCanonical(type!, m.upper)));
+  }
+  return computed;
+}
+
 /** Writes a data file described by `input` under the table's current schema. */
 export function writeDataFile(state: BuilderState, input: DataFileInput, name: string, compression: string, metricsLevel: MetricsLevel): WrittenFile {
   const schema: Schema = currentSchema(state);
@@ -161,7 +181,7 @@ export function writeDataFile(state: BuilderState, input: DataFileInput, name: s
     specId: spec.specId,
     partition: partitionJson(spec, partition),
     partitionValues: partition,
-    metrics: metrics.result(metricsLevel),
+    metrics: overrideMetrics(metrics.result(metricsLevel), input.metricsOverride, schema, name),
     columnSizes: metricsLevel === 'none' || input.withoutFieldIds ? new Map() : written.columnSizes,
     splitOffsets: written.splitOffsets,
     explicitSequenceNumber: input.sequenceNumber,

@@ -78,6 +78,24 @@ export interface DataFileInput extends FileInputBase {
     readonly rowIds?: ArrayLike<number | bigint | null>;
     readonly lastUpdatedSequenceNumbers?: ArrayLike<number | bigint | null>;
   };
+  /**
+   * Column metrics recorded in the manifest instead of the ones computed from the rows, by field
+   * id: each entry replaces every metric of that field (`null` records none). For metrics that
+   * disagree with the file: a column it lacks, a dropped column, bounds of an older type.
+   */
+  readonly metricsOverride?: Readonly<Record<number, ColumnMetricsInput | null>>;
+}
+
+/** One field's metrics as a data file's `metricsOverride` gives them (absent = not recorded). */
+export interface ColumnMetricsInput {
+  readonly valueCount?: number;
+  readonly nullCount?: number;
+  readonly nanCount?: number;
+  /** Bounds in the friendly value form of `boundType`. */
+  readonly lower?: unknown;
+  readonly upper?: unknown;
+  /** The type the bounds are serialised as (default: the field's type in the current schema), e.g. `int` for a column since promoted to `long`. */
+  readonly boundType?: IcebergType;
 }
 
 /** A position delete file: positions per data file (keys are data-file names). */
