@@ -16,11 +16,10 @@ import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import * as pw from 'parquet-wasm';
 import { parseRecordBatch } from 'arrow-js-ffi';
-import { toArrowBatch } from '../src/read/parquet-wasm.ts';
 import { DEFAULT_BATCH_SIZE } from '../src/scan/scan-options.ts';
 import { ensureBenchFile, parseSize } from './lib/bench-table.ts';
 import { argValue } from './lib/child-process.ts';
-import { parquetWasmStreamRows, readParquetRows } from './lib/parquet-wasm-baselines.ts';
+import { parquetWasmStreamRows, readParquetRows, toArrowBatch } from './lib/parquet-wasm-baselines.ts';
 
 const PROBE = new URL('./decoder-probe/target/wasm32-unknown-unknown/release/decoder_probe.wasm', import.meta.url);
 

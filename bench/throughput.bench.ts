@@ -1,9 +1,11 @@
 /**
  * Throughput benchmark: full-scan rows/s of `scanTasks` against parquet-wasm's own `readParquet`
  * on the same file in the same run (each pass in its own process, methods alternating, medians).
- * `parquetWasmStream` is the decoder's streaming API alone (one `stream()` per row group, batches
- * freed, nothing converted): the ceiling for a reader that must not hold whole files.
- * Usage: `node --expose-gc --import tsx bench/throughput.bench.ts [--size 256MB] [--runs 3] [--passes 3]`
+ * parquet-wasm was the previous decoder (src/ now has its own, decoder/); it stays here as the
+ * baseline. `parquetWasmStream` is its streaming API alone (one `stream()` per row group, batches
+ * freed, nothing converted). `scanTasksCallingThread` is the scan with `decodeWorkers: 0`.
+ * Usage: `node --expose-gc --import tsx bench/throughput.bench.ts [--size 256MB] [--runs 3] [--passes 3]
+ * [--decode-workers N]` (the `scanTasks` method: default the library's, one worker per core)
  * (`runs` rounds of one child process per method; each child times the median of `passes` passes).
  * The last printed line is one JSON object.
  */
@@ -19,9 +21,8 @@ import { argValue, runChild } from './lib/child-process.ts';
 import { loadavg } from 'node:os';
 
 const projection = passThroughProjection(BENCH_SCHEMA);
-const WHOLE_ROW_GROUPS = 2 ** 31 - 1;
-/** Where parquet-wasm decodes for the scanTasks passes (`--decode`; default the library's, `worker`). */
-const DECODE = argValue('decode', 'worker') as 'worker' | 'in-process';
+/** `decodeWorkers` of the `scanTasks` method (`--decode-workers`; default the library's). */
+const DECODE_WORKERS = argValue('decode-workers') === undefined ? undefined : Number(argValue('decode-workers'));
 
 async function taskFor(path: string): Promise<FileScanTask> {
   const size = (await stat(path)).size;
@@ -29,11 +30,11 @@ async function taskFor(path: string): Promise<FileScanTask> {
 }
 
 /** Full scan through iceberg-rx (I/O included); returns [rows, seconds]. */
-async function scanOnce(task: FileScanTask, decodeRows?: number): Promise<[number, number]> {
+async function scanOnce(task: FileScanTask, decodeWorkers: number | undefined): Promise<[number, number]> {
   const t = performance.now();
   let rows = 0;
   await new Promise<void>((resolve, reject) =>
-    scanTasks([task], { io: new LocalFileIO(), projection, batchSize: DEFAULT_BATCH_SIZE, decodeRows, decode: DECODE }).subscribe({
+    scanTasks([task], { io: new LocalFileIO(), projection, batchSize: DEFAULT_BATCH_SIZE, ...(decodeWorkers !== undefined ? { decodeWorkers } : {}) }).subscribe({
       next: (b) => (rows += b.numRows),
       error: reject,
       complete: resolve,
@@ -57,8 +58,8 @@ async function parquetWasmStreamOnce(bytes: Uint8Array): Promise<[number, number
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-type Method = 'scanTasks' | 'scanTasksWholeRowGroups' | 'readParquet' | 'readParquetWithArrow' | 'readFileAndReadParquet' | 'parquetWasmStream';
-const METHODS: readonly Method[] = ['scanTasks', 'readParquet', 'scanTasksWholeRowGroups', 'readParquetWithArrow', 'readFileAndReadParquet', 'parquetWasmStream'];
+type Method = 'scanTasks' | 'scanTasksCallingThread' | 'readParquet' | 'readParquetWithArrow' | 'readFileAndReadParquet' | 'parquetWasmStream';
+const METHODS: readonly Method[] = ['scanTasks', 'readParquet', 'scanTasksCallingThread', 'readParquetWithArrow', 'readFileAndReadParquet', 'parquetWasmStream'];
 
 /**
  * The median of `passes` timed passes of `method` after one untimed warm-up pass (V8 tiers wasm up
@@ -69,8 +70,8 @@ async function childPass(method: Method, path: string, passes: number): Promise<
   const bytes = method.startsWith('readParquet') || method === 'parquetWasmStream' ? new Uint8Array(await readFile(path)) : undefined;
   const once = async (): Promise<[number, number]> => {
     switch (method) {
-      case 'scanTasks': return scanOnce(task);
-      case 'scanTasksWholeRowGroups': return scanOnce(task, WHOLE_ROW_GROUPS);
+      case 'scanTasks': return scanOnce(task, DECODE_WORKERS);
+      case 'scanTasksCallingThread': return scanOnce(task, 0);
       case 'readParquet': return readParquetOnce(bytes!, false);
       case 'readParquetWithArrow': return readParquetOnce(bytes!, true);
       case 'parquetWasmStream': return parquetWasmStreamOnce(bytes!);
@@ -104,12 +105,12 @@ async function main(): Promise<void> {
   const fileSize = (await stat(path)).size;
   // Each pass runs in its own process (warm-up pass, then a timed one) so heaps and wasm memory of
   // one method do not slow another; rounds alternate the methods so load changes hit all alike.
-  const rate: Record<Method, number[]> = { scanTasks: [], scanTasksWholeRowGroups: [], readParquet: [], readParquetWithArrow: [], readFileAndReadParquet: [], parquetWasmStream: [] };
+  const rate: Record<Method, number[]> = { scanTasks: [], scanTasksCallingThread: [], readParquet: [], readParquetWithArrow: [], readFileAndReadParquet: [], parquetWasmStream: [] };
   let rows = 0;
   for (let i = 0; i < runs; i++) {
     const line: string[] = [];
     for (const m of METHODS) {
-      const r = await runChild<{ rows: number; seconds: number }>(new URL(import.meta.url), ['--child', m, '--file', path, '--passes', passes, '--decode', DECODE]);
+      const r = await runChild<{ rows: number; seconds: number }>(new URL(import.meta.url), ['--child', m, '--file', path, '--passes', passes, ...(DECODE_WORKERS !== undefined ? ['--decode-workers', String(DECODE_WORKERS)] : [])]);
       if (rows !== 0 && r.rows !== rows) throw new Error(`row counts differ: ${r.rows} vs ${rows}`);
       rows = r.rows;
       rate[m].push(r.rows / r.seconds);
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
     rows,
     runs,
     batchSize: DEFAULT_BATCH_SIZE,
-    decode: DECODE,
+    decodeWorkers: DECODE_WORKERS ?? 'default',
     scanTasksRowsPerSecond: m('scanTasks'),
     readParquetRowsPerSecond: m('readParquet'),
     ratioVsReadParquet: m('scanTasks') / m('readParquet'),
@@ -135,8 +136,8 @@ async function main(): Promise<void> {
     parquetWasmStreamRowsPerSecond: m('parquetWasmStream'),
     ratioVsParquetWasmStream: m('scanTasks') / m('parquetWasmStream'),
     parquetWasmStreamRatioVsReadParquet: m('parquetWasmStream') / m('readParquet'),
-    wholeRowGroupsRowsPerSecond: m('scanTasksWholeRowGroups'),
-    wholeRowGroupsRatioVsReadParquet: m('scanTasksWholeRowGroups') / m('readParquet'),
+    callingThreadRowsPerSecond: m('scanTasksCallingThread'),
+    callingThreadRatioVsReadParquet: m('scanTasksCallingThread') / m('readParquet'),
     loadAverage: loadavg()[0],
   };
   console.log(JSON.stringify(result));

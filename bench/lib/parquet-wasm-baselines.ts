@@ -1,10 +1,28 @@
 /**
  * parquet-wasm's own ways of decoding a whole file already in memory, as baselines for the
  * benches: `readParquet` (one call, the whole file collected) and `stream()` per row group.
+ * src/ no longer uses parquet-wasm (it has its own decoder, decoder/): the npm package is imported
+ * here directly, as the previous decoder to compare against.
  */
+import { parseRecordBatch } from 'arrow-js-ffi';
+import type { RecordBatch } from 'apache-arrow';
 import * as pw from 'parquet-wasm';
-import { toArrowBatch } from '../../src/read/parquet-wasm.ts';
 import { DEFAULT_BATCH_SIZE } from '../../src/scan/scan-options.ts';
+
+/** A parquet-wasm batch copied into apache-arrow through the C data interface (the batch is consumed). */
+export function toArrowBatch(batch: pw.RecordBatch): RecordBatch {
+  const ffi = batch.intoFFI();
+  try {
+    return parseRecordBatch(pw.wasmMemory().buffer, ffi.arrayAddr(), ffi.schemaAddr(), true);
+  } finally {
+    ffi.free();
+  }
+}
+
+/** Size of parquet-wasm's linear memory on this thread (it never shrinks). */
+export function parquetWasmMemoryBytes(): number {
+  return pw.wasmMemory().buffer.byteLength;
+}
 
 /** `readParquet` on `bytes`; with `convert`, each batch is also copied into apache-arrow. Returns the rows. */
 export function readParquetRows(bytes: Uint8Array, convert: boolean): number {
