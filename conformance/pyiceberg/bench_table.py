@@ -1,7 +1,16 @@
-"""Writes the benchmark table with PyIceberg: several appends of random rows until the data files reach a total size.
+"""Writes a benchmark table with PyIceberg (SqlCatalog on sqlite, zstd) and prints one JSON object.
 
-Usage: .venv/bin/python bench_table.py OUT_DIR [TARGET_BYTES]
-Prints one JSON object: {"metadataPath", "dataFiles", "dataBytes", "largestFileBytes", "rows", "seconds"}.
+Usage:
+  .venv/bin/python bench_table.py OUT_DIR [TARGET_BYTES]
+      several appends of random rows (6 columns, no decimal) until the data files reach a total
+      size (bench:pyiceberg).
+  .venv/bin/python bench_table.py OUT_DIR --rows N --file-rows F [--row-group-rows R]
+      exactly N rows of bench_columns.py (long, int, double, string, timestamp, decimal(18,2)) in
+      one streamed append, in files of F rows made of row groups of R rows (default 1,000,000):
+      write.parquet.row-group-limit = R and write.target-file-size-bytes set so that PyIceberg's
+      bin packing (in-memory Arrow bytes) closes a file every F / R batches (bench:compare, bench:soak).
+Prints {"metadataPath", "dataFiles", "dataBytes", "largestFileBytes", "rows", "seconds"}; the
+fixed layout adds "dataFilePaths" (PyIceberg's plan order), "rowGroupsPerFile" and "properties".
 """
 
 from __future__ import annotations
@@ -48,6 +57,53 @@ def _data_files(table_dir: str) -> list[int]:
     return sizes
 
 
+def _fixed_layout(out_dir: str, rows: int, file_rows: int, row_group_rows: int) -> None:
+    """One append of a RecordBatchReader of R-row batches; every F / R of them make one file."""
+    import pyarrow.parquet as pq
+
+    import bench_columns
+
+    if rows % file_rows or file_rows % row_group_rows:
+        sys.exit("--rows must be a multiple of --file-rows, --file-rows a multiple of --row-group-rows")
+    started = time.monotonic()
+    os.makedirs(out_dir, exist_ok=True)
+    catalog = SqlCatalog("bench", uri=f"sqlite:///{out_dir}/catalog.db", warehouse=f"file://{os.path.abspath(out_dir)}")
+    catalog.create_namespace_if_not_exists("db")
+    if catalog.table_exists("db.bench"):
+        catalog.purge_table("db.bench")
+    # bin_pack_record_batches closes a file once its batches' nbytes reach the target: half a
+    # batch below F / R batches, so that small size differences between batches do not matter.
+    batch_bytes = bench_columns.batch(0, row_group_rows).nbytes
+    per_file = file_rows // row_group_rows
+    properties = {
+        "write.parquet.compression-codec": "zstd",
+        "write.parquet.row-group-limit": str(row_group_rows),
+        "write.target-file-size-bytes": str(int((per_file - 0.5) * batch_bytes)),
+    }
+    table = catalog.create_table("db.bench", schema=bench_columns.ARROW_SCHEMA, properties=properties)
+    arrow_schema = table.schema().as_arrow()
+
+    def batches():
+        for start in range(0, rows, row_group_rows):
+            yield bench_columns.batch(start, row_group_rows).cast(arrow_schema)
+
+    table.append(pa.RecordBatchReader.from_batches(arrow_schema, batches()))
+    paths = [task.file.file_path.removeprefix("file://") for task in table.scan().plan_files()]
+    sizes = [os.path.getsize(p) for p in paths]
+    row_groups = sorted({pq.ParquetFile(p).metadata.num_row_groups for p in paths})
+    print(json.dumps({
+        "metadataPath": table.metadata_location.removeprefix("file://"),
+        "dataFiles": len(paths),
+        "dataBytes": sum(sizes),
+        "largestFileBytes": max(sizes),
+        "rows": sum(task.file.record_count for task in table.scan().plan_files()),
+        "rowGroupsPerFile": row_groups,
+        "dataFilePaths": paths,
+        "properties": properties,
+        "seconds": round(time.monotonic() - started, 1),
+    }))
+
+
 def main(out_dir: str, target_bytes: int) -> None:
     started = time.monotonic()
     os.makedirs(out_dir, exist_ok=True)
@@ -76,7 +132,19 @@ def main(out_dir: str, target_bytes: int) -> None:
     }))
 
 
+def _flag(name: str, default: int | None = None) -> int | None:
+    if name not in sys.argv:
+        return default
+    return int(sys.argv[sys.argv.index(name) + 1])
+
+
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
-        sys.exit("usage: bench_table.py OUT_DIR [TARGET_BYTES]")
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) == 3 else 1_100_000_000)
+    if "--rows" in sys.argv:
+        fixed_rows, fixed_file_rows = _flag("--rows"), _flag("--file-rows")
+        if len(sys.argv) < 2 or fixed_file_rows is None:
+            sys.exit("usage: bench_table.py OUT_DIR --rows N --file-rows F [--row-group-rows R]")
+        _fixed_layout(sys.argv[1], fixed_rows, fixed_file_rows, _flag("--row-group-rows", 1_000_000))
+    elif len(sys.argv) not in (2, 3):
+        sys.exit("usage: bench_table.py OUT_DIR [TARGET_BYTES] | OUT_DIR --rows N --file-rows F [--row-group-rows R]")
+    else:
+        main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) == 3 else 1_100_000_000)
