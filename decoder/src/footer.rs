@@ -8,6 +8,7 @@ use crate::compact;
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
 use parquet::file::metadata::{PageIndexPolicy, ParquetMetaData, ParquetMetaDataReader};
+use arrow_schema::{DataType, Field, Schema};
 use std::sync::Arc;
 
 /// Length of the trailer: the footer's length (u32 LE) and the magic.
@@ -47,11 +48,47 @@ pub fn open(tail: Bytes, tail_start: u64, file_size: u64) -> Result<File, String
     let footer = tail.slice(n - TRAILER - footer_len as usize..n - TRAILER);
     let metadata = decode_footer(&footer)?;
     let metadata = with_page_indexes(metadata, &tail, file_size);
-    // Default options: the embedded ARROW:schema is honoured (as parquet-wasm does), so the Arrow
-    // types match what the writer meant (e.g. timestamps' time zones, large strings).
-    let meta = ArrowReaderMetadata::try_new(Arc::new(metadata), ArrowReaderOptions::new())
+    // The embedded ARROW:schema is honoured, so the Arrow types match what the writer meant (e.g.
+    // timestamps' time zones) — except for the types arrow-js-ffi cannot import faithfully
+    // (dictionaries, 64-bit offsets, views), which are read as their plain counterparts.
+    let metadata = Arc::new(metadata);
+    let meta = ArrowReaderMetadata::try_new(metadata.clone(), ArrowReaderOptions::new())
         .map_err(|e| format!("Parquet schema: {e}"))?;
+    let plain = plain_schema(meta.schema());
+    let meta = if plain == **meta.schema() {
+        meta
+    } else {
+        ArrowReaderMetadata::try_new(metadata, ArrowReaderOptions::new().with_schema(Arc::new(plain)))
+            .map_err(|e| format!("Parquet schema: {e}"))?
+    };
     Ok(File { meta, file_size })
+}
+
+/// `schema` with every dictionary read as its values, large and view strings, binaries and lists
+/// read as the 32-bit-offset kinds, nested types included; names, nullability and metadata (the
+/// field ids) are kept.
+fn plain_schema(schema: &Schema) -> Schema {
+    let fields: Vec<Field> = schema.fields().iter().map(|f| plain_field(f)).collect();
+    Schema::new_with_metadata(fields, schema.metadata().clone())
+}
+
+fn plain_field(field: &Field) -> Field {
+    field.clone().with_data_type(plain_type(field.data_type()))
+}
+
+fn plain_type(data_type: &DataType) -> DataType {
+    match data_type {
+        DataType::Dictionary(_, values) => plain_type(values),
+        DataType::LargeUtf8 | DataType::Utf8View => DataType::Utf8,
+        DataType::LargeBinary | DataType::BinaryView => DataType::Binary,
+        DataType::List(child) | DataType::LargeList(child) | DataType::ListView(child) | DataType::LargeListView(child) => {
+            DataType::List(Arc::new(plain_field(child)))
+        }
+        DataType::FixedSizeList(child, n) => DataType::FixedSizeList(Arc::new(plain_field(child)), *n),
+        DataType::Struct(fields) => DataType::Struct(fields.iter().map(|f| plain_field(f)).collect()),
+        DataType::Map(entries, sorted) => DataType::Map(Arc::new(plain_field(entries)), *sorted),
+        other => other.clone(),
+    }
 }
 
 /// Decodes the thrift `FileMetaData`, repairing Dremio's field 15 when arrow-rs cannot read it.
@@ -128,6 +165,21 @@ mod tests {
         let f = footer_of(&file).len();
         bad[n - 8 - f..n - 8].fill(0x77);
         assert!(open_all(&bad).is_err());
+    }
+
+    #[test]
+    fn plain_types_replace_what_arrow_js_ffi_cannot_import() {
+        let dict = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::LargeUtf8));
+        let nested = DataType::Struct(
+            vec![Field::new("d", dict.clone(), true), Field::new_large_list("l", Field::new("e", DataType::BinaryView, true), true)].into(),
+        );
+        let schema = Schema::new(vec![Field::new("s", nested, true).with_metadata([("PARQUET:field_id".to_string(), "7".to_string())].into())]);
+        let plain = plain_schema(&schema);
+        let expected = DataType::Struct(
+            vec![Field::new("d", DataType::Utf8, true), Field::new_list("l", Field::new("e", DataType::Binary, true), true)].into(),
+        );
+        assert_eq!(plain.field(0).data_type(), &expected);
+        assert_eq!(plain.field(0).metadata().get("PARQUET:field_id").map(String::as_str), Some("7"));
     }
 
     #[test]

@@ -154,6 +154,21 @@ export function shapeOf(field: arrow.Field): unknown {
   return [field.name, String(field.type), field.nullable, [...field.metadata], field.type.children?.map(shapeOf) ?? []];
 }
 
+/**
+ * The shape a written field decodes to: the decoder reads dictionaries as their values and large
+ * strings, binaries and lists with 32-bit offsets (the kinds arrow-js-ffi imports faithfully).
+ */
+export function decodedShapeOf(field: arrow.Field): unknown {
+  const plain = (t: arrow.DataType): string => {
+    if (arrow.DataType.isDictionary(t)) return plain(t.dictionary);
+    if (t.typeId === arrow.Type.LargeUtf8) return 'Utf8';
+    if (t.typeId === arrow.Type.LargeBinary) return 'Binary';
+    return String(t);
+  };
+  const type = arrow.DataType.isDictionary(field.type) ? field.type.dictionary : field.type;
+  return [field.name, plain(field.type), field.nullable, [...field.metadata], type.children?.map(decodedShapeOf) ?? []];
+}
+
 /** Drains an async iterator of batches. */
 export async function drain(iterator: AsyncIterator<arrow.RecordBatch, undefined>): Promise<arrow.RecordBatch[]> {
   const out: arrow.RecordBatch[] = [];
