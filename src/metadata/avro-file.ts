@@ -112,8 +112,11 @@ export function decodeAvroFile(bytes: Uint8Array, path: string): AvroFile {
         throw bad(`cannot inflate block at byte ${pos}`, error);
       }
     }
+    const objects = Number(count.value);
+    // A block's count is trusted by nothing else: a corrupt one must not silently drop records.
+    if (!(objects >= 0) || (objects === 0 && block.length > 0)) throw bad(`block at byte ${pos} claims ${count.value} objects in ${block.length} bytes`);
     let offset = 0;
-    for (let i = 0; i < Number(count.value); i++) {
+    for (let i = 0; i < objects; i++) {
       let r: { value: unknown; offset: number };
       try {
         r = type.decode(block, offset) as { value: unknown; offset: number };
@@ -123,6 +126,9 @@ export function decodeAvroFile(bytes: Uint8Array, path: string): AvroFile {
       if (r.offset < 0) throw bad(`record ${records.length} runs past its block`);
       records.push(r.value as Record<string, unknown>);
       offset = r.offset;
+    }
+    if (offset !== block.length) {
+      throw bad(`block at byte ${pos} holds ${block.length - offset} bytes after its ${objects} objects`);
     }
     if (!buf.subarray(end, end + 16).equals(sync)) throw bad(`sync marker mismatch after block at byte ${pos}`);
     pos = end + 16;

@@ -53,6 +53,7 @@ export class RowGroupSelection {
   take(n: number): BatchRows {
     const skip = this.skip;
     if (skip === undefined || this.runs === undefined) {
+      if (this.cursor + n > this.rows) throw new RangeError(`the selection holds fewer than ${n} more rows`);
       const first = this.cursor;
       this.cursor += n;
       return { first };

@@ -228,8 +228,10 @@ export class DecodePool implements RowGroupDecoder {
     slot.dead = true;
     if (slot.jobs.size > 0) this.stats.crashed += 1;
     for (const [id, p] of slot.jobs) {
-      p.error ??= new IcebergScanError('io_failed', `the decode worker exited: ${(error as Error)?.message ?? error}`, {
+      // The worker died decoding this data (the pool starts a fresh one for the next jobs).
+      p.error ??= new IcebergScanError('data_invalid', `the decode worker exited while decoding row group ${p.job.rowGroup}: ${(error as Error)?.message ?? error}`, {
         path: p.job.path,
+        expected: 'a readable Parquet file',
         context: { rowGroup: p.job.rowGroup },
         cause: error,
       });
