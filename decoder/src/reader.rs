@@ -64,10 +64,13 @@ impl RowGroupReader {
             .with_row_groups(vec![request.row_group])
             .with_projection(ProjectionMask::leaves(schema_descr, request.leaves.iter().map(|&l| l as usize)))
             .with_batch_size(request.batch_size)
-            // Selectors, never the bitmask arrow-rs picks for fragmented selections: a mask
-            // decodes the skipped rows and filters them out afterwards, and skipped rows must not
-            // be materialized (with an offset index, whole skipped pages are not even read).
-            .with_row_selection_policy(RowSelectionPolicy::Selectors);
+            // arrow-rs's own choice (its default): selectors where the runs are long, so whole
+            // skipped pages are never decompressed (with an offset index); a bitmask where they
+            // are short (spread deletes), since stepping a selector per few rows costs more than
+            // decoding those rows and filtering them out in here. Either way no skipped row
+            // leaves the decoder. Measured on 10 M spread deletes (every 2.6th row): selectors
+            // cost 2.3–3× the scan without deletes.
+            .with_row_selection_policy(RowSelectionPolicy::default());
         if !request.selection.is_empty() {
             builder = builder.with_row_selection(selection(request.selection, rows)?);
         }

@@ -69,33 +69,27 @@ function elementOf(tail: ParquetTail, path: readonly string[]): import('hyparque
  * read, counted from the offset indexes (0 for chunks without one).
  */
 export function skippedPages(pages: PageIndexes, leaves: Iterable<number>, runs: Uint32Array, rows: number): number {
-  // Selected row ranges, ascending: a page is skipped when none of them overlaps it.
-  const starts: number[] = [];
-  const ends: number[] = [];
-  for (let i = 0, at = 0; i < runs.length; at += runs[i]!, i++) {
-    if (i % 2 === 0 && runs[i]! > 0) {
-      starts.push(at);
-      ends.push(at + runs[i]!);
-    }
-  }
-  const anySelected = (start: number, end: number): boolean => {
-    let lo = 0;
-    let hi = ends.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ends[mid]! <= start) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < starts.length && starts[lo]! < end;
-  };
   let n = 0;
   for (const leaf of leaves) {
     const locations = pages.offsetIndex(leaf)?.page_locations;
     if (locations === undefined) continue;
+    // One pass over pages and runs together: `r` is the run holding row `at`..`at + runs[r]`.
+    let r = 0;
+    let at = 0;
     for (let p = 0; p < locations.length; p++) {
       const start = Number(locations[p]!.first_row_index);
       const end = p + 1 < locations.length ? Number(locations[p + 1]!.first_row_index) : rows;
-      if (end > start && !anySelected(start, end)) n++;
+      if (end <= start) continue;
+      while (r < runs.length && at + runs[r]! <= start) at += runs[r++]!;
+      // from the run holding `start`, is any select run (even index, non-empty) overlapping [start, end)?
+      let selected = false;
+      for (let q = r, qa = at; q < runs.length && qa < end; qa += runs[q++]!) {
+        if (q % 2 === 0 && runs[q]! > 0) {
+          selected = true;
+          break;
+        }
+      }
+      if (!selected) n++;
     }
   }
   return n;

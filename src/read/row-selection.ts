@@ -18,7 +18,11 @@ export class RowGroupSelection {
   readonly selected: number;
   /** Run lengths select, skip, select, … over the row group's rows (the decoder's form); absent: every row. */
   readonly runs: Uint32Array | undefined;
-  private cursor = 0;
+  /** The next selected row to hand out: in run `run` (an even index), `into` rows after its start `at`. */
+  private run = 0;
+  private at = 0;
+  private into = 0;
+  private taken = 0;
 
   /**
    * @param rows Rows of the row group.
@@ -26,51 +30,67 @@ export class RowGroupSelection {
    */
   constructor(
     readonly rows: number,
-    private readonly skip?: Uint8Array,
+    skip?: Uint8Array,
   ) {
     if (skip === undefined) {
       this.selected = rows;
       this.runs = undefined;
       return;
     }
-    const runs: number[] = [];
+    // At most one run per row, plus the leading select run.
+    const runs = new Uint32Array(rows + 1);
+    let n = 0;
     let selected = 0;
     let i = 0;
     while (i < rows) {
       const from = i;
       while (i < rows && skip[i] === 0) i++;
-      runs.push(i - from);
+      runs[n++] = i - from;
       selected += i - from;
       const skipFrom = i;
       while (i < rows && skip[i] !== 0) i++;
-      if (i > skipFrom) runs.push(i - skipFrom);
+      if (i > skipFrom) runs[n++] = i - skipFrom;
     }
     this.selected = selected;
-    this.runs = selected === rows ? undefined : Uint32Array.from(runs);
+    this.runs = selected === rows ? undefined : runs.slice(0, n);
   }
 
   /** Where the next `n` decoded rows sit (offsets within the row group), in decode order. */
   take(n: number): BatchRows {
-    const skip = this.skip;
-    if (skip === undefined || this.runs === undefined) {
-      if (this.cursor + n > this.rows) throw new RangeError(`the selection holds fewer than ${n} more rows`);
-      const first = this.cursor;
-      this.cursor += n;
+    if (this.taken + n > this.selected) throw new RangeError(`the selection holds fewer than ${n} more rows`);
+    this.taken += n;
+    const runs = this.runs;
+    if (runs === undefined) {
+      const first = this.at;
+      this.at += n;
       return { first };
     }
-    const rows = this.rows;
-    let i = this.cursor;
-    while (i < rows && skip[i] !== 0) i++;
-    const first = i;
-    let offsets: Int32Array | undefined;
-    for (let k = 0; k < n; k++, i++) {
-      while (i < rows && skip[i] !== 0) i++;
-      if (i >= rows) throw new RangeError(`the selection holds fewer than ${n} more rows`);
-      // the first gap: rows so far were contiguous, record every offset from here on
-      if (offsets === undefined && i - first !== k) offsets = Int32Array.from({ length: n }, (_, j) => j);
-      if (offsets !== undefined) offsets[k] = i - first;
+    // Move to the first select run with rows left.
+    this.settle(runs);
+    const first = this.at + this.into;
+    const left = runs[this.run]! - this.into;
+    if (n <= left) {
+      this.into += n;
+      return { first };
     }
-    this.cursor = i;
-    return offsets === undefined ? { first } : { first, offsets };
+    const offsets = new Int32Array(n);
+    for (let k = 0; k < n; ) {
+      this.settle(runs);
+      const start = this.at + this.into - first;
+      const m = Math.min(n - k, runs[this.run]! - this.into);
+      for (let j = 0; j < m; j++) offsets[k + j] = start + j;
+      k += m;
+      this.into += m;
+    }
+    return { first, offsets };
+  }
+
+  /** Skips exhausted select runs and the skip runs after them. */
+  private settle(runs: Uint32Array): void {
+    while (this.into >= runs[this.run]! && this.run < runs.length) {
+      this.at += runs[this.run]! + (runs[this.run + 1] ?? 0);
+      this.run += 2;
+      this.into = 0;
+    }
   }
 }
