@@ -3,9 +3,9 @@
  * `AsyncBuffer` whose slices are ranged reads through the scan's `FileIO`.
  */
 import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
-import { IcebergScanError, isIcebergScanError } from '../errors.ts';
+import { IcebergScanError } from '../errors.ts';
 import type { FileIO, InputFile } from '../io/input-file.ts';
-import { readParquetTail, type ParquetTail } from '../read/parquet-footer.ts';
+import { readParquetTailOfSize, type ParquetTail } from '../read/parquet-footer.ts';
 import type { DeleteFile } from '../metadata/content-file.ts';
 
 /** A delete file opened for hyparquet. */
@@ -17,23 +17,13 @@ export interface OpenedDeleteFile {
 }
 
 /**
- * Reads a delete file's Parquet footer, trusting the manifest's `file_size_in_bytes` first (no
- * length call) and falling back to the file's real length when that size is wrong (some writers
- * record a different size: impala iceberg_v2_delete_positional's delete file is 1581 bytes, its
- * manifest says 1598).
+ * Reads a delete file's Parquet footer, trusting the manifest's `file_size_in_bytes` first (see
+ * {@link readParquetTailOfSize}).
  *
  * @throws IcebergScanError `data_invalid` when the file is not Parquet, `io_failed` / `aborted`.
  */
-export async function readDeleteFileTail(file: InputFile, deleteFile: DeleteFile, signal: AbortSignal): Promise<ParquetTail> {
-  const recorded = deleteFile.fileSizeInBytes > 0 ? deleteFile.fileSizeInBytes : undefined;
-  try {
-    return await readParquetTail(file, { signal, fileSize: recorded });
-  } catch (error) {
-    if (recorded === undefined || (isIcebergScanError(error) && error.code === 'aborted')) throw error;
-    const actual = await file.length(signal);
-    if (actual === recorded) throw error;
-    return readParquetTail(file, { signal, fileSize: actual });
-  }
+export function readDeleteFileTail(file: InputFile, deleteFile: DeleteFile, signal: AbortSignal): Promise<ParquetTail> {
+  return readParquetTailOfSize(file, deleteFile.fileSizeInBytes, signal);
 }
 
 /**

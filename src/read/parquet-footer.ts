@@ -35,6 +35,29 @@ export interface ReadParquetTailOptions {
   readonly fileSize?: number;
 }
 
+/**
+ * Reads a Parquet footer trusting a recorded size first (the manifest's `file_size_in_bytes`: no
+ * length call, which on object stores is a request), and falling back to the file's real length
+ * when that size is wrong (some writers record a different size: impala
+ * iceberg_v2_delete_positional's delete file is 1581 bytes, its manifest says 1598).
+ *
+ * @param file The file.
+ * @param recordedSize The recorded size; 0 or less means unknown.
+ * @param signal Aborts the reads.
+ * @throws IcebergScanError `data_invalid` when the file is not Parquet, `io_failed` / `aborted`.
+ */
+export async function readParquetTailOfSize(file: InputFile, recordedSize: number, signal?: AbortSignal): Promise<ParquetTail> {
+  const recorded = recordedSize > 0 ? recordedSize : undefined;
+  try {
+    return await readParquetTail(file, { ...(signal !== undefined ? { signal } : {}), ...(recorded !== undefined ? { fileSize: recorded } : {}) });
+  } catch (error) {
+    if (recorded === undefined || (isIcebergScanError(error) && error.code === 'aborted')) throw error;
+    const actual = await file.length(signal);
+    if (actual === recorded) throw error;
+    return readParquetTail(file, { ...(signal !== undefined ? { signal } : {}), fileSize: actual });
+  }
+}
+
 const MAGIC = 0x31524150; // "PAR1" little-endian
 
 /**

@@ -19,7 +19,7 @@ import { columnGroups, rootColumnOrder, zipColumnGroups } from './column-groups.
 import { fileKeyOf, type RowGroupDecoder } from './decoder/row-group-decoder.ts';
 import { localDecoder } from './decoder/local-decoder.ts';
 import type { ByteRegion } from './decoder/wasm-decoder.ts';
-import { readParquetTail, type ParquetTail } from './parquet-footer.ts';
+import { readParquetTailOfSize, type ParquetTail } from './parquet-footer.ts';
 import { awaitPace, fileReadObservable, type ReadDataFileContext } from './read-context.ts';
 import type { ReadAheadGrant } from './read-ahead.ts';
 import { rowGroupFirstRows, selectRowGroups } from './row-group-plan.ts';
@@ -73,7 +73,8 @@ async function readParquetFile(task: FileScanTask, ctx: ReadDataFileContext, sig
   }
   await awaitPace(ctx.pace, signal, path);
   const input = ctx.io.newInputFile(path);
-  const tail = await readParquetTail(input, { signal });
+  // The manifest's size saves a length call (a HEAD request on object stores).
+  const tail = await readParquetTailOfSize(input, task.dataFile.fileSizeInBytes, signal);
   if (subscriber.closed) return;
   ctx.stats.files += 1;
   const footer = tail.metadata;
