@@ -13,6 +13,9 @@ export { IcebergScanError, isIcebergScanError } from './errors.ts';
 export type { ErrorCode, ErrorContext, IcebergScanErrorOptions } from './errors.ts';
 export type { FileIO, InputFile } from './io/input-file.ts';
 export { LocalFileIO } from './io/local-file-io.ts';
+export { S3FileIO, type S3FileIOOptions } from './io/s3-file-io.ts';
+export { HttpFileIO, type HttpFileIOOptions } from './io/http-file-io.ts';
+export { SchemeFileIO, type SchemeFileIOOptions } from './io/scheme-file-io.ts';
 export type { TableFileIO } from './io/table-file-io.ts';
 
 // Table metadata

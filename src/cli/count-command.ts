@@ -16,6 +16,7 @@ export async function runCount(options: CountCommandOptions, env: CliEnv): Promi
   try {
     const table = await loadTable(options.table, {
       locationMap: options.locationMap,
+      properties: options.properties,
       ...(options.allowedLocations !== undefined ? { allowedLocations: options.allowedLocations } : {}),
     });
     const scan = table.scan({

@@ -15,7 +15,8 @@ Commands:
   count <table>     print the exact number of rows (after deletes and filter)
 
 <table> is a table directory (version-hint.text or the newest metadata file is used) or a
-metadata JSON file (*.metadata.json, *.gz.metadata.json).
+metadata JSON file (*.metadata.json, *.gz.metadata.json): a local path, s3://bucket/... (also
+s3a://, s3n://; --prop s3.endpoint=... for S3-compatible servers) or http(s)://... (a metadata file).
 
 Run "iceberg-rx <command> --help" for a command's options.
 Exit codes: 0 done, 1 the scan failed (error code and file printed), 2 bad arguments.
@@ -41,6 +42,9 @@ Options:
   --map <from>=<to>     location prefix map for moved tables (repeatable)
   --allow-location <p>  also read files under prefix p outside the table location, where they
                         are (add_files, migrations; repeatable; * allows any location)
+  --prop <key>=<value>  FileIO property, PyIceberg names (repeatable): s3.endpoint, s3.region,
+                        s3.access-key-id, s3.secret-access-key, s3.session-token,
+                        s3.path-style-access, s3.request-timeout (s), header.<Name> (HTTP)
   --case-insensitive    match --select and --filter names case-insensitively
   --stats               print one JSON object of scan statistics to stderr at the end
   --quiet               no progress display
@@ -64,6 +68,9 @@ Options:
   --map <from>=<to>     location prefix map for moved tables (repeatable)
   --allow-location <p>  also read files under prefix p outside the table location, where they
                         are (add_files, migrations; repeatable; * allows any location)
+  --prop <key>=<value>  FileIO property, PyIceberg names (repeatable): s3.endpoint, s3.region,
+                        s3.access-key-id, s3.secret-access-key, s3.session-token,
+                        s3.path-style-access, s3.request-timeout (s), header.<Name> (HTTP)
   -h, --help            show this help
 `;
 
@@ -81,6 +88,9 @@ Options:
   --map <from>=<to>     location prefix map for moved tables (repeatable)
   --allow-location <p>  also read files under prefix p outside the table location, where they
                         are (add_files, migrations; repeatable; * allows any location)
+  --prop <key>=<value>  FileIO property, PyIceberg names (repeatable): s3.endpoint, s3.region,
+                        s3.access-key-id, s3.secret-access-key, s3.session-token,
+                        s3.path-style-access, s3.request-timeout (s), header.<Name> (HTTP)
   --case-insensitive    match --filter names case-insensitively
   --json                print one JSON object per task (NDJSON) and a final summary object
   -h, --help            show this help
@@ -101,6 +111,9 @@ Options:
   --map <from>=<to>     location prefix map for moved tables (repeatable)
   --allow-location <p>  also read files under prefix p outside the table location, where they
                         are (add_files, migrations; repeatable; * allows any location)
+  --prop <key>=<value>  FileIO property, PyIceberg names (repeatable): s3.endpoint, s3.region,
+                        s3.access-key-id, s3.secret-access-key, s3.session-token,
+                        s3.path-style-access, s3.request-timeout (s), header.<Name> (HTTP)
   --case-insensitive    match --filter names case-insensitively
   --stats               print one JSON object of scan statistics to stderr (filesCountedFromMetadata:
                         files answered by their record counts; files: files read)

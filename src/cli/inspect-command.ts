@@ -15,6 +15,7 @@ export async function runInspect(options: InspectCommandOptions, env: CliEnv): P
   try {
     const table = await loadTable(options.table, {
       locationMap: options.locationMap,
+      properties: options.properties,
       ...(options.allowedLocations !== undefined ? { allowedLocations: options.allowedLocations } : {}),
     });
     const report = await tableReport(table);

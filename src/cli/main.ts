@@ -43,6 +43,9 @@ export async function main(argv: readonly string[], env: CliEnv = processEnv()):
 /** Runs the process's command line and exits with its code. */
 export async function runCli(): Promise<void> {
   process.stdout.on('error', () => undefined); // EPIPE is handled by the output sink
+  // The AWS SDK warns on stderr that its releases after January 2027 need node 22: nothing a CLI
+  // user can act on, and it would be mixed into the scan's own messages.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const code = await main(process.argv.slice(2));
   process.exitCode = code;
   // Flush stdout, then exit even if a stray handle (timer, wasm worker) is still open.

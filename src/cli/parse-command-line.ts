@@ -29,6 +29,8 @@ export interface ScanCommandOptions extends SnapshotChoice {
   /** `--decode-workers`: Parquet decode worker threads (0 = decode on the main thread). */
   readonly decodeWorkers?: number;
   readonly locationMap: Record<string, string>;
+  /** `--prop KEY=VALUE` FileIO properties (`s3.endpoint`, `s3.region`, `header.Authorization`, ...). */
+  readonly properties: Record<string, string>;
   /** `--allow-location` prefixes (`'*'` for any location); absent when none is given. */
   readonly allowedLocations?: readonly string[] | '*';
   readonly caseSensitive: boolean;
@@ -42,6 +44,8 @@ export interface InspectCommandOptions {
   readonly table: string;
   readonly json: boolean;
   readonly locationMap: Record<string, string>;
+  /** `--prop KEY=VALUE` FileIO properties (`s3.endpoint`, `s3.region`, `header.Authorization`, ...). */
+  readonly properties: Record<string, string>;
   /** `--allow-location` prefixes (`'*'` for any location); absent when none is given. */
   readonly allowedLocations?: readonly string[] | '*';
 }
@@ -54,6 +58,8 @@ export interface PlanCommandOptions extends SnapshotChoice {
   readonly json: boolean;
   readonly caseSensitive: boolean;
   readonly locationMap: Record<string, string>;
+  /** `--prop KEY=VALUE` FileIO properties (`s3.endpoint`, `s3.region`, `header.Authorization`, ...). */
+  readonly properties: Record<string, string>;
   /** `--allow-location` prefixes (`'*'` for any location); absent when none is given. */
   readonly allowedLocations?: readonly string[] | '*';
 }
@@ -66,6 +72,8 @@ export interface CountCommandOptions extends SnapshotChoice {
   readonly caseSensitive: boolean;
   readonly stats: boolean;
   readonly locationMap: Record<string, string>;
+  /** `--prop KEY=VALUE` FileIO properties (`s3.endpoint`, `s3.region`, `header.Authorization`, ...). */
+  readonly properties: Record<string, string>;
   /** `--allow-location` prefixes (`'*'` for any location); absent when none is given. */
   readonly allowedLocations?: readonly string[] | '*';
 }
@@ -81,7 +89,7 @@ export type CommandLine =
 const COMMANDS = ['scan', 'inspect', 'plan', 'count'] as const;
 type CommandName = (typeof COMMANDS)[number];
 
-const MAP = { map: { type: 'string', multiple: true }, 'allow-location': { type: 'string', multiple: true } } as const;
+const MAP = { map: { type: 'string', multiple: true }, 'allow-location': { type: 'string', multiple: true }, prop: { type: 'string', multiple: true } } as const;
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 const SNAPSHOT = { snapshot: { type: 'string' }, ref: { type: 'string' }, 'as-of': { type: 'string' } } as const;
 
@@ -128,6 +136,17 @@ export function parseLocationMap(values: string[] | undefined, command: string):
     map[v.slice(0, eq)] = v.slice(eq + 1);
   }
   return map;
+}
+
+/** `--prop KEY=VALUE` values (repeatable) → FileIO properties; the value may contain `=`. */
+export function parseProperties(values: string[] | undefined, command: string): Record<string, string> {
+  const props: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--prop expects KEY=VALUE, got ${JSON.stringify(v.replace(/=.*$/s, '=…'))}`, command);
+    props[v.slice(0, eq).trim()] = v.slice(eq + 1);
+  }
+  return props;
 }
 
 /**
@@ -188,6 +207,7 @@ function parseScan(args: string[]): CommandLine {
     ...(values['decode-workers'] !== undefined ? { decodeWorkers: positiveInt('decode-workers', values['decode-workers'], 'scan', true) } : {}),
     ...parseSnapshot(values, 'scan'),
     locationMap: parseLocationMap(values.map, 'scan'),
+    properties: parseProperties(values.prop, 'scan'),
     ...parseAllowedLocations(values['allow-location'], 'scan'),
     caseSensitive: !values['case-insensitive'],
     stats: values.stats === true,
@@ -205,6 +225,7 @@ function parseInspect(args: string[]): CommandLine {
     table: oneTable(positionals, 'inspect'),
     json: values.json === true,
     locationMap: parseLocationMap(values.map, 'inspect'),
+    properties: parseProperties(values.prop, 'inspect'),
     ...parseAllowedLocations(values['allow-location'], 'inspect'),
   };
 }
@@ -225,6 +246,7 @@ function parsePlan(args: string[]): CommandLine {
     json: values.json === true,
     caseSensitive: !values['case-insensitive'],
     locationMap: parseLocationMap(values.map, 'plan'),
+    properties: parseProperties(values.prop, 'plan'),
     ...parseAllowedLocations(values['allow-location'], 'plan'),
   };
 }
@@ -245,6 +267,7 @@ function parseCount(args: string[]): CommandLine {
     caseSensitive: !values['case-insensitive'],
     stats: values.stats === true,
     locationMap: parseLocationMap(values.map, 'count'),
+    properties: parseProperties(values.prop, 'count'),
     ...parseAllowedLocations(values['allow-location'], 'count'),
   };
 }

@@ -52,6 +52,7 @@ export async function runPlan(options: PlanCommandOptions, env: CliEnv): Promise
   try {
     const table = await loadTable(options.table, {
       locationMap: options.locationMap,
+      properties: options.properties,
       ...(options.allowedLocations !== undefined ? { allowedLocations: options.allowedLocations } : {}),
     });
     const scan = table.scan({

@@ -72,6 +72,7 @@ export async function runScan(options: ScanCommandOptions, env: CliEnv): Promise
   try {
     const table = await loadTable(options.table, {
       locationMap: options.locationMap,
+      properties: options.properties,
       ...(options.allowedLocations !== undefined ? { allowedLocations: options.allowedLocations } : {}),
     });
     scan = table.scan({

@@ -17,7 +17,7 @@ export interface InputFile {
   read(start: number, end: number, signal?: AbortSignal): Promise<Uint8Array>;
 }
 
-/** Opens files by location. Implementations: local files; S3 and HTTP can be added. */
+/** Opens files by location. Implementations: `LocalFileIO`, `S3FileIO`, `HttpFileIO`, and `SchemeFileIO` choosing among them by scheme. */
 export interface FileIO {
   /** Opens `location`. Throws `path_refused` or `not_found` where appropriate. */
   newInputFile(location: string): InputFile;

@@ -5,7 +5,7 @@
  */
 import { IcebergScanError, isIcebergScanError } from '../errors.ts';
 import type { FileIO } from '../io/input-file.ts';
-import { LocalFileIO } from '../io/local-file-io.ts';
+import { SchemeFileIO, type SchemeFileIOOptions } from '../io/scheme-file-io.ts';
 import { gunzipIfNeeded, readWholeFile } from '../io/read-whole-file.ts';
 import { allowedLocationMatcher } from '../io/allowed-locations.ts';
 import { TableFileIO, absoluteLocation, listFiles } from '../io/table-file-io.ts';
@@ -15,8 +15,22 @@ import { Table, type ScanPlugins } from './table.ts';
 
 /** Options of {@link loadTable}. */
 export interface LoadTableOptions {
-  /** Where bytes come from (default: local files). */
+  /**
+   * Where bytes come from (default: a {@link SchemeFileIO} built from `properties` and `fileIO`:
+   * local paths and `file:`, `s3://` / `s3a://` / `s3n://`, `http://` / `https://`, each file
+   * through the FileIO of its own scheme).
+   */
   readonly io?: FileIO;
+  /**
+   * FileIO properties with PyIceberg's names, used when no `io` is given: `s3.endpoint`,
+   * `s3.region`, `s3.access-key-id`, `s3.secret-access-key`, `s3.session-token`,
+   * `s3.path-style-access`, `s3.connect-timeout` and `s3.request-timeout` (seconds), and
+   * `header.<Name>` for HTTP(S) request headers. Unset S3 settings come from the AWS SDK's
+   * default chains (environment, shared config, instance metadata).
+   */
+  readonly properties?: Readonly<Record<string, string>>;
+  /** Retry budget, stall timeout and further S3/HTTP options of the default FileIO (not with `io`). */
+  readonly fileIO?: Omit<SchemeFileIOOptions, 'properties'>;
   /**
    * Prefix maps for files a table recorded outside its own folder: `{ recordedPrefix: actualPrefix }`
    * (e.g. `{ '/test-warehouse/ice/t_data': '/tmp/t/__siblings__/t_data' }`).
@@ -52,7 +66,7 @@ const METADATA_SUFFIX = '.metadata.json';
  * @returns The table, its metadata parsed.
  */
 export async function loadTable(location: string, options: LoadTableOptions = {}): Promise<Table> {
-  const io = options.io ?? new LocalFileIO();
+  const io = options.io ?? new SchemeFileIO({ ...options.fileIO, ...(options.properties !== undefined ? { properties: options.properties } : {}) });
   const where = options.io === undefined ? absoluteLocation(location) : location;
   const allowedLocations = options.io === undefined ? absolutePrefixes(options.allowedLocations) : options.allowedLocations;
   // Checked before any read, so a bad prefix fails fast (the scan would only fail later).

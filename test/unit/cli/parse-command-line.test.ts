@@ -24,13 +24,13 @@ describe('parseCommandLine', () => {
     expect(line).toEqual({
       command: 'scan', table: 't', format: 'csv', select: ['a', 'b.c'], filter: 'a > 1', limit: 0,
       snapshotId: '9223372036854775807', batchSize: 10, concurrency: 2, decodeWorkers: 0,
-      locationMap: { 's3://b/x': '/tmp/x', 'hdfs://h:1/y': '/data/y=1' },
+      locationMap: { 's3://b/x': '/tmp/x', 'hdfs://h:1/y': '/data/y=1' }, properties: {},
       caseSensitive: false, stats: true, quiet: true,
     });
   });
 
   it('defaults: no format (chosen by TTY), case-sensitive, no stats', () => {
-    expect(parseCommandLine(['scan', 'dir'])).toEqual({ command: 'scan', table: 'dir', locationMap: {}, caseSensitive: true, stats: false, quiet: false });
+    expect(parseCommandLine(['scan', 'dir'])).toEqual({ command: 'scan', table: 'dir', locationMap: {}, properties: {}, caseSensitive: true, stats: false, quiet: false });
   });
 
   it('parses --ref and --as-of (ISO and epoch ms)', () => {
@@ -41,10 +41,21 @@ describe('parseCommandLine', () => {
   });
 
   it('parses inspect and plan', () => {
-    expect(parseCommandLine(['inspect', 't', '--json'])).toEqual({ command: 'inspect', table: 't', json: true, locationMap: {} });
+    expect(parseCommandLine(['inspect', 't', '--json'])).toEqual({ command: 'inspect', table: 't', json: true, locationMap: {}, properties: {} });
     expect(parseCommandLine(['plan', 't', '--filter', 'x = 1'])).toEqual({
-      command: 'plan', table: 't', filter: 'x = 1', json: false, caseSensitive: true, locationMap: {},
+      command: 'plan', table: 't', filter: 'x = 1', json: false, caseSensitive: true, locationMap: {}, properties: {},
     });
+  });
+
+  it('parses repeatable --prop KEY=VALUE for every command that loads a table', () => {
+    for (const c of ['scan', 'inspect', 'plan', 'count'] as const) {
+      expect(parseCommandLine([c, 's3://b/t', '--prop', 's3.endpoint=http://127.0.0.1:9000', '--prop', 'header.Authorization=Bearer a=b'])).toMatchObject({
+        command: c, properties: { 's3.endpoint': 'http://127.0.0.1:9000', 'header.Authorization': 'Bearer a=b' },
+      });
+      // A malformed value is a usage error that does not echo the value (it may be a secret).
+      expect(usage([c, 't', '--prop', 's3.secret-access-key']).message).toContain('KEY=VALUE');
+      expect(usage([c, 't', '--prop', '=hunter2']).message).not.toContain('hunter2');
+    }
   });
 
   it('parses repeatable --allow-location for every command that loads a table', () => {
