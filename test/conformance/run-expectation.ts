@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Field, RecordBatch } from 'apache-arrow';
 import { encodeColumnJson, jsonEncoderFor } from '../../src/format/json-encoder.ts';
-import { loadTable } from '../../src/table/load-table.ts';
+import { loadTable, type LoadTableOptions } from '../../src/table/load-table.ts';
 import type { TableScanOptions } from '../../src/table/table-scan.ts';
 import { locationMapFor, tableDir, type Expectation } from './fixtures.ts';
 import { cellKindOf, cellMatches, zonedWallClock, type CellContext, type CellKind } from './normalise.ts';
@@ -20,18 +20,46 @@ export interface Outcome {
   readonly errorCode?: string;
 }
 
-/** Runs `e` and reports whether the scan matched. Never throws. */
-export async function runExpectation(e: Expectation): Promise<Outcome> {
+/** Where the expectation's table is read from, when not from the local fixtures folder. */
+export interface ExpectationSource {
+  /**
+   * Maps a local fixture location (the table location, or a locationMap target) to where the same
+   * bytes are served (`s3://…`, `http://…`); may resolve a folder to its current metadata file.
+   */
+  readonly locate: (local: string, locationMap: Record<string, string> | undefined) => string | Promise<string>;
+  /** The same for locationMap targets (no folder resolution). */
+  readonly rebase: (local: string) => string;
+  /** FileIO properties for `loadTable` (`s3.endpoint`, credentials). */
+  readonly properties?: Readonly<Record<string, string>>;
+  /** Retry and stall options of the default FileIO. */
+  readonly fileIO?: LoadTableOptions['fileIO'];
+}
+
+/**
+ * Runs `e` and reports whether the scan matched. Never throws.
+ *
+ * @param e The expectation.
+ * @param source Read the table from a remote copy of the fixtures instead (S3, HTTP).
+ */
+export async function runExpectation(e: Expectation, source?: ExpectationSource): Promise<Outcome> {
   try {
-    return await run(e);
+    return await run(e, source);
   } catch (error) {
     const err = error as { code?: string; message?: string };
     return { pass: false, reason: `${err.code ?? 'crash'}: ${err.message ?? String(error)}`, errorCode: err.code ?? 'crash' };
   }
 }
 
-async function run(e: Expectation): Promise<Outcome> {
-  const table = await loadTable(tableLocation(e), { locationMap: locationMapFor(e.table) });
+async function run(e: Expectation, source?: ExpectationSource): Promise<Outcome> {
+  const localMap = locationMapFor(e.table);
+  const table =
+    source === undefined
+      ? await loadTable(tableLocation(e), { locationMap: localMap })
+      : await loadTable(await source.locate(tableLocation(e), localMap), {
+          ...(localMap !== undefined ? { locationMap: Object.fromEntries(Object.entries(localMap).map(([k, v]) => [k, source.rebase(v)])) } : {}),
+          ...(source.properties !== undefined ? { properties: source.properties } : {}),
+          ...(source.fileIO !== undefined ? { fileIO: source.fileIO } : {}),
+        });
   const options: Record<string, unknown> = {
     caseSensitive: !e.engine.startsWith('Impala'),
   };

@@ -51,6 +51,17 @@ const steps = [
       return { ok: false, tool: 'python3 + pip (PyIceberg)', reason };
     },
   },
+  {
+    // moto[server], the S3-compatible server of the S3 tests (test/s3), in its own cached virtualenv.
+    name: 'moto',
+    required: 'ICEBERG_RX_S3',
+    run() {
+      const r = sh('bash', [join(root, 'test/s3/setup-moto.sh')]);
+      if (r.status === 0) return { ok: true, detail: 'test/s3/.venv ready' };
+      const reason = lastLine(r.stderr).replace(/^moto not set up: /, '') || `setup-moto.sh exited with ${r.status}`;
+      return { ok: false, tool: 'python3 + pip (moto[server])', reason };
+    },
+  },
 ];
 
 const status = { written: new Date().toISOString(), steps: {} };
