@@ -13,7 +13,7 @@ import { combinePacers, type Pacer, type ReadDataFileContext } from '../read/rea
 import { readDataFile } from '../read/read-data-file.ts';
 import { ReadAhead } from '../read/read-ahead.ts';
 import { localDecoder } from '../read/decoder/local-decoder.ts';
-import { sharedDecodePool } from '../read/decoder/decode-pool.ts';
+import { DecodePool, sharedDecodePool } from '../read/decoder/decode-pool.ts';
 import { pacedAsyncIterable } from '../consumers/paced-async-iterable.ts';
 import { FileScanTask, type FileScanTaskInput } from '../task/file-scan-task.ts';
 import { resolveScanTasksOptions, type ResolvedScanTasksOptions, type ScanTasksOptions } from './scan-options.ts';
@@ -78,6 +78,7 @@ function buildScan(tasks: ScanTaskSource, options: ResolvedScanTasksOptions, dem
     const syncStats = ioStatsCopier(io, stats);
 
     const decoder = options.decodeWorkers === 0 ? localDecoder : sharedDecodePool(options.decodeWorkers);
+    if (decoder instanceof DecodePool) decoder.warm();
     const readAhead = new ReadAhead(options.readAheadBytes, limit);
     const perFile = (task: FileScanTask, taskIndex: number, pace: Pacer | undefined): Observable<RecordBatch> => {
       const ctx: ReadDataFileContext = {

@@ -161,6 +161,20 @@ export class DecodePool implements RowGroupDecoder {
     for (const slot of this.slots) this.send(slot, { kind: 'forget', fileKey });
   }
 
+  /**
+   * Starts the workers now (compiling the module if needed), so that their start-up overlaps a
+   * scan's planning and footer reads instead of delaying its first batch. Idle workers never keep
+   * the process alive.
+   */
+  warm(): void {
+    void decoderModule().then(
+      (module) => {
+        while (this.slots.length < this.size) this.spawn(module);
+      },
+      () => undefined, // the first job reports a module that cannot load
+    );
+  }
+
   /** Stops every worker; jobs in flight fail with `aborted`. */
   async terminate(): Promise<void> {
     const all = this.slots.splice(0);

@@ -19,11 +19,22 @@ export interface WorkerPort {
 /** Runs `f` after the messages already queued (Node: `setImmediate`; browsers: a zero timeout). */
 const soon: (f: () => void) => void = typeof setImmediate === 'function' ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
 
+/**
+ * Jobs open (their column chunks copied into the decoder's memory) at once per worker: 2. A job
+ * opens when it is about to decode, not when it arrives, so the decoder's memory, which never
+ * shrinks, holds the chunks of few row-group parts; the second lets the worker go on while the
+ * consumer has not yet pulled the first one's batches. A job earlier in scan order than every open
+ * one opens regardless (see `earlierThanOpen`).
+ */
+const OPEN_JOBS = 2;
+
 interface Job {
   readonly id: number;
   readonly priority: number;
   readonly aheadBytes: number;
-  readonly rowGroup: HostedRowGroup;
+  /** The job as it arrived, until it opens (its chunk bytes are dropped then). */
+  request: Extract<ToWorker, { kind: 'open' }> | undefined;
+  rowGroup: HostedRowGroup | undefined;
   /** Bytes posted and not yet pulled. */
   unpulled: number;
   /** Batches posted and not yet pulled. */
@@ -44,17 +55,52 @@ export function serveDecodeJobs(port: WorkerPort): (message: ToWorker) => void {
   const post = (message: FromWorker, transfer: Transferable[] = []): void => port.postMessage(message, transfer);
 
   const fail = (id: number, error: unknown): void => {
-    jobs.delete(id);
+    const job = jobs.get(id);
+    if (job !== undefined) {
+      try {
+        close(job);
+      } catch {
+        jobs.delete(id); // a trapped instance cannot close anything
+      }
+    }
     const trapped = error instanceof DecoderError && error.trapped;
     post({ kind: 'error', id, message: (error as Error)?.message ?? String(error), trapped });
     if (trapped) {
-      // Every job was inside the instance that trapped: their state is gone.
-      for (const other of [...jobs.keys()]) fail(other, new DecoderError('the decoder was reset after a trap while decoding another file', false));
+      // Every open job was inside the instance that trapped: their state is gone. Jobs not yet
+      // open start on the fresh instance.
+      for (const other of [...jobs.values()]) {
+        if (other.rowGroup !== undefined) fail(other.id, new DecoderError('the decoder was reset after a trap while decoding another row group', false));
+      }
     }
   };
 
-  /** A job may decode another batch when the consumer has pulled all but `aheadBytes` of its batches. */
-  const runnable = (job: Job): boolean => job.unpulledBatches === 0 || job.unpulled < job.aheadBytes;
+  let open = 0;
+
+  /**
+   * A job may decode another batch when the consumer has pulled all but `aheadBytes` of its
+   * batches; a job not yet open may start while fewer than {@link OPEN_JOBS} are open.
+   */
+  const runnable = (job: Job): boolean =>
+    job.rowGroup === undefined ? open < OPEN_JOBS || earlierThanOpen(job) : job.unpulledBatches === 0 || job.unpulled < job.aheadBytes;
+
+  /**
+   * A job earlier in scan order than every open one always opens: the consumer waits for it, and
+   * the open ones may wait for the consumer (their batches unpulled), which would deadlock.
+   */
+  const earlierThanOpen = (job: Job): boolean => {
+    for (const other of jobs.values()) if (other.rowGroup !== undefined && other.priority <= job.priority) return false;
+    return true;
+  };
+
+  const close = (job: Job): void => {
+    if (job.rowGroup !== undefined) {
+      job.rowGroup.close();
+      open -= 1;
+    }
+    job.rowGroup = undefined;
+    job.request = undefined;
+    jobs.delete(job.id);
+  };
 
   const step = (): void => {
     scheduled = false;
@@ -63,6 +109,12 @@ export function serveDecodeJobs(port: WorkerPort): (message: ToWorker) => void {
     if (next === undefined) return;
     let batch: RecordBatch | undefined;
     try {
+      if (next.rowGroup === undefined) {
+        if (host === undefined) throw new DecoderError('decode worker received a job before its module', false);
+        next.rowGroup = host.open(next.request!);
+        next.request = undefined; // the chunk bytes are in the decoder's memory now
+        open += 1;
+      }
       batch = next.rowGroup.next();
     } catch (error) {
       fail(next.id, error);
@@ -70,7 +122,7 @@ export function serveDecodeJobs(port: WorkerPort): (message: ToWorker) => void {
       return;
     }
     if (batch === undefined) {
-      jobs.delete(next.id);
+      close(next);
       post({ kind: 'done', id: next.id, wasmBytes: host!.memoryBytes });
     } else {
       const transfer = new Set<ArrayBuffer>();
@@ -99,17 +151,11 @@ export function serveDecodeJobs(port: WorkerPort): (message: ToWorker) => void {
         host = new DecoderHost(message.module);
         return;
       case 'open': {
-        try {
-          if (host === undefined) throw new DecoderError('decode worker received a job before its module', false);
-          const rowGroup = host.open(message);
-          jobs.set(message.id, {
-            id: message.id, priority: message.priority, aheadBytes: message.aheadBytes, rowGroup,
-            unpulled: 0, unpulledBatches: 0, schemaSent: false,
-          });
-          schedule();
-        } catch (error) {
-          fail(message.id, error);
-        }
+        jobs.set(message.id, {
+          id: message.id, priority: message.priority, aheadBytes: message.aheadBytes, request: message, rowGroup: undefined,
+          unpulled: 0, unpulledBatches: 0, schemaSent: false,
+        });
+        schedule();
         return;
       }
       case 'pull': {
@@ -120,10 +166,12 @@ export function serveDecodeJobs(port: WorkerPort): (message: ToWorker) => void {
         schedule();
         return;
       }
-      case 'cancel':
-        jobs.get(message.id)?.rowGroup.close();
-        jobs.delete(message.id);
+      case 'cancel': {
+        const job = jobs.get(message.id);
+        if (job !== undefined) close(job);
+        schedule();
         return;
+      }
       case 'forget':
         host?.forget(message.fileKey);
         return;
