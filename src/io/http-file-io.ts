@@ -39,7 +39,7 @@ interface HttpState {
   /** Lengths learned from `Content-Range`, `HEAD` or whole bodies. */
   readonly lengths: Map<string, number>;
   /** Whole bodies of objects whose server ignored `Range` (insertion order = recency). */
-  readonly bodies: Map<string, Promise<Uint8Array>>;
+  readonly bodies: Map<string, Uint8Array>;
   keptBytes: number;
 }
 
@@ -110,7 +110,12 @@ class HttpInputFile implements InputFile {
     if (signal?.aborted) throw abortedError(this.what);
     if (end === start) return new Uint8Array(0);
     const kept = this.state.bodies.get(this.location);
-    if (kept !== undefined) return this.slice(await kept, start, end);
+    if (kept !== undefined) {
+      // Refresh its recency.
+      this.state.bodies.delete(this.location);
+      this.state.bodies.set(this.location, kept);
+      return this.slice(kept, start, end);
+    }
     const range = `bytes=${start}-${end - 1}`;
     return this.retried(signal, async () => {
       const { response, controller } = await this.request('GET', range, signal);
@@ -140,8 +145,7 @@ class HttpInputFile implements InputFile {
     const n = Number(response.headers.get('content-length') ?? Number.NaN);
     const what = `${this.what} (server ignored Range)`;
     if (Number.isSafeInteger(n) && n <= this.state.cacheBytes) {
-      const body = readBody(response.body!, { expected: n, stallTimeoutMs: this.state.stallTimeoutMs, signal, what });
-      const bytes = await body;
+      const bytes = await readBody(response.body!, { expected: n, stallTimeoutMs: this.state.stallTimeoutMs, signal, what });
       this.keep(bytes);
       return this.slice(bytes, start, end);
     }
@@ -153,12 +157,12 @@ class HttpInputFile implements InputFile {
     const { bodies, lengths } = this.state;
     lengths.set(this.location, bytes.byteLength);
     if (bodies.has(this.location) || bytes.byteLength > this.state.cacheBytes) return;
-    bodies.set(this.location, Promise.resolve(bytes));
+    bodies.set(this.location, bytes);
     this.state.keptBytes += bytes.byteLength;
     for (const [location, kept] of bodies) {
       if (this.state.keptBytes <= this.state.cacheBytes) break;
       bodies.delete(location);
-      void kept.then((b) => (this.state.keptBytes -= b.byteLength));
+      this.state.keptBytes -= kept.byteLength;
     }
   }
 

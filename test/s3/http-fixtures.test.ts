@@ -6,11 +6,13 @@
  */
 import { statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_ROOT, HAVE_FIXTURES, expectationId, tableDir } from '../conformance/fixtures.ts';
 import { runExpectation, type ExpectationSource } from '../conformance/run-expectation.ts';
 import { spawnCli } from '../integration/cli-run.ts';
 import { sortedCanonical, tableRows } from '../pyiceberg/row-multiset.ts';
+import { HttpFileIO } from '../../src/io/http-file-io.ts';
 import { loadTable } from '../../src/table/load-table.ts';
 import { remoteExpectations } from './remote-tables.ts';
 import { startStaticServer, type StaticServer } from './static-range-server.ts';
@@ -81,4 +83,29 @@ describe.skipIf(!HAVE_FIXTURES)('servers without Range support', () => {
       }
     });
   }
+
+  it('keeps whole bodies within the bound, dropping the least recently used', async () => {
+    const local = await loadTable(tableDir(TABLE));
+    const [task] = await lastValueFrom(local.scan().planFiles().pipe(toArray()));
+    const metadata = relative(FIXTURES_ROOT, local.metadataLocation);
+    const a = `/${metadata}`;
+    const b = `/${relative(FIXTURES_ROOT, local.io.resolve(task!.dataFile.path))}`;
+    const server = await startStaticServer(FIXTURES_ROOT, { ignoreRange: true });
+    try {
+      const sizeA = statSync(join(FIXTURES_ROOT, a)).size;
+      const sizeB = statSync(join(FIXTURES_ROOT, b)).size;
+      const io = new HttpFileIO({ wholeBodyCacheBytes: Math.max(sizeA, sizeB) + 1 });
+      const read = async (p: string, size: number) => io.newInputFile(`${server.url}${p}`).read(size - 4, size);
+      await read(a, sizeA);
+      await read(a, sizeA); // kept
+      expect(server.counts.perPath.get(a)).toBe(1);
+      await read(b, sizeB); // kept; a dropped (both do not fit)
+      await read(b, sizeB);
+      expect(server.counts.perPath.get(b)).toBe(1);
+      await read(a, sizeA);
+      expect(server.counts.perPath.get(a)).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
 });
