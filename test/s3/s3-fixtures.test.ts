@@ -4,7 +4,9 @@
  * PyIceberg-named properties and through the CLI's `--prop`.
  */
 import { relative } from 'node:path';
+import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sortedCanonical, tableRows } from '../pyiceberg/row-multiset.ts';
 import { FIXTURES_ROOT, HAVE_FIXTURES, expectationId, tableDir } from '../conformance/fixtures.ts';
 import { runExpectation, type ExpectationSource } from '../conformance/run-expectation.ts';
 import { spawnCli } from '../integration/cli-run.ts';
@@ -47,6 +49,16 @@ describe.skipIf(unavailable !== undefined)('fixture tables read from S3 (moto)',
       const table = await loadTable(location.replace(/^s3:/, `${scheme}:`), { properties: source.properties });
       expect(await table.scan().count()).toBeGreaterThan(0);
     }
+  });
+
+  it('data files are read through the FileIO of their own scheme: local metadata, data mapped onto S3', async () => {
+    const dir = tableDir('hyparam__icebird/spark_bunnies');
+    const local = await loadTable(dir);
+    const remote = await loadTable(dir, { locationMap: { [local.metadata.location]: s3Location(dir) }, properties: source.properties });
+    const [task] = await lastValueFrom(remote.scan().planFiles().pipe(toArray()));
+    expect(remote.io.resolve(task!.dataFile.path)).toMatch(/^s3:\/\/fixtures\//);
+    const rows = async (t: typeof local) => sortedCanonical(tableRows(await t.scan().toTable()));
+    expect(await rows(remote)).toEqual(await rows(local));
   });
 
   it('a missing object is not_found, naming bucket and key', async () => {
