@@ -199,10 +199,11 @@ export class DecodePool implements RowGroupDecoder {
   private spawn(module: WebAssembly.Module): Slot {
     const worker = startDecodeWorker();
     const slot: Slot = { worker, jobs: new Map(), inputBytes: 0, dead: false, crash: undefined };
-    worker.unref();
     worker.on('message', (message: FromWorker) => this.receive(slot, message));
     worker.on('error', (error) => (slot.crash ??= error));
     worker.on('exit', (code) => this.exited(slot, slot.crash ?? new Error(`decode worker exited with code ${code}`)));
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref();
     this.send(slot, { kind: 'init', module });
     this.slots.push(slot);
     this.stats.spawned += 1;
