@@ -13,7 +13,7 @@ export type IdSource = 'embedded' | 'name-mapping' | 'fallback';
 export interface FileNode {
   /** The physical name in the file (e.g. Spark's escaped `Breed_x20Name`). */
   readonly name: string;
-  /** Physical path from the root, joined with `.` by parquet-wasm. */
+  /** Physical path from the root (the leaf columns it selects are found by this path). */
   readonly path: readonly string[];
   readonly element: SchemaElement;
   readonly kind: 'primitive' | 'struct' | 'list' | 'map';

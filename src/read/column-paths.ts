@@ -1,6 +1,7 @@
 /**
- * Validates projected column paths against a file's Parquet schema before parquet-wasm sees them:
- * an unknown path, or a path into a map's key or value, panics inside wasm's `stream()`.
+ * Validates projected column paths against a file's Parquet schema before the decoder sees them:
+ * an unknown path would select no leaf column (a column silently missing), and a path into a map's
+ * key or value would split the map's entries.
  */
 import { parquetSchema, type FileMetaData, type SchemaTree } from 'hyparquet';
 import { IcebergScanError } from '../errors.ts';

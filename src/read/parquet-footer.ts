@@ -1,6 +1,6 @@
 /**
  * Reads a Parquet footer with hyparquet in one ranged read (a prefetched tail), and keeps the tail
- * bytes so parquet-wasm can open the same file later without any further I/O.
+ * bytes (footer and page indexes) for the decoder, which parses the same tail once per file.
  */
 import { parquetMetadata, type FileMetaData } from 'hyparquet';
 import { IcebergScanError, asScanError, isIcebergScanError } from '../errors.ts';
@@ -13,7 +13,7 @@ import { chunkRange } from './row-group-plan.ts';
  */
 export const DEFAULT_FOOTER_PREFETCH_BYTES = 64 * 1024;
 
-/** A footer together with the file bytes that parquet-wasm needs to open the file. */
+/** A footer together with the file bytes the decoder opens the file from. */
 export interface ParquetTail {
   /** The parsed footer. */
   readonly metadata: FileMetaData;
@@ -84,7 +84,7 @@ export async function readParquetTail(file: InputFile, options: ReadParquetTailO
       start = footerStart;
     }
     const metadata = parseFooter(bytes, start, fileSize, path);
-    // parquet-wasm also reads the column and offset indexes when it opens a file: keep them in the tail.
+    // The decoder reads the column and offset indexes from the tail (page skipping): keep them in it.
     const indexStart = pageIndexStart(metadata);
     const dataEnd = columnDataEnd(metadata);
     if (indexStart !== undefined && (indexStart < dataEnd || indexStart >= footerStart)) {

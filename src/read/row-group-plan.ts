@@ -84,7 +84,7 @@ export function selectsLeaf(wanted: readonly string[][], leaf: readonly string[]
 /** Byte range of a column chunk: from its dictionary page (when before the data pages) to its end. */
 export function chunkRange(meta: RowGroup['columns'][number]['meta_data']): ByteRange | undefined {
   if (meta === undefined) return undefined;
-  // parquet-wasm reports fileOffset 0 for some writers: plan from the page offsets instead.
+  // Some writers record a file_offset of 0: plan from the page offsets instead.
   const dict = meta.dictionary_page_offset;
   const data = meta.data_page_offset;
   const start = Number(dict !== undefined && dict > 0n && dict < data ? dict : data);

@@ -9,7 +9,7 @@ import type { FileScanTask } from './file-scan-task.ts';
 /** How one data file is read and reshaped. */
 export interface FileProjection {
   /**
-   * Column paths to decode with parquet-wasm (top-level names or dotted paths of struct/list
+   * Column paths to decode (top-level names or dotted paths of struct/list
    * children; maps are always whole). Empty when no column of the file is needed (only constants
    * and metadata columns): the reader then calls `project(undefined, …)` with row counts only.
    */

@@ -1,5 +1,5 @@
 /**
- * Builds Arrow columns from records decoded by avsc, with the Arrow types parquet-wasm produces
+ * Builds Arrow columns from records decoded by avsc, with the Arrow types the Parquet decoder produces
  * for the equivalent Parquet columns and `PARQUET:field_id` metadata on every field.
  */
 import {
@@ -20,7 +20,7 @@ function fieldOf(name: string, node: AvroNode, id: number | undefined): Field {
   return new Field(name, arrowTypeOfNode(node), node.nullable, md);
 }
 
-/** The decoded Arrow type of a node (what parquet-wasm gives for the equivalent Parquet column). */
+/** The decoded Arrow type of a node (what the Parquet decoder gives for the equivalent Parquet column). */
 export function arrowTypeOfNode(node: AvroNode): DataType {
   switch (node.kind) {
     case 'record': return new Struct(node.fields.map((f) => fieldOf(f.name, f.node, f.fieldId)));
