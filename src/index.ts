@@ -11,7 +11,7 @@
 // Errors and I/O
 export { IcebergScanError, isIcebergScanError } from './errors.ts';
 export type { ErrorCode, ErrorContext, IcebergScanErrorOptions } from './errors.ts';
-export type { FileIO, InputFile } from './io/input-file.ts';
+export type { FileIO, InputFile, ReadObserver } from './io/input-file.ts';
 export { LocalFileIO } from './io/local-file-io.ts';
 export { S3FileIO, type S3FileIOOptions } from './io/s3-file-io.ts';
 export { HttpFileIO, type HttpFileIOOptions } from './io/http-file-io.ts';

@@ -24,6 +24,7 @@ export interface ScanStatsReport {
   readonly rowGroupsSkipped: number;
   readonly bytesRead: number;
   readonly readCalls: number;
+  readonly retries: number;
   readonly deleteFilesRead: number;
   readonly rowsDeleted: ScanStats['rowsDeleted'];
   readonly rowsFiltered: number;
@@ -44,6 +45,7 @@ export function statsReport(stats: ScanStats, seconds: number): ScanStatsReport 
     rowGroupsSkipped: stats.rowGroupsSkipped,
     bytesRead: stats.bytesRead,
     readCalls: stats.readCalls,
+    retries: stats.retries,
     deleteFilesRead: stats.deleteFilesRead,
     rowsDeleted: { ...stats.rowsDeleted },
     rowsFiltered: stats.rowsFiltered,

@@ -3,7 +3,9 @@
  * `HEAD`, and servers that ignore `Range` (200 with the whole body) served from one kept download.
  */
 import { IcebergScanError, abortedError, isIcebergScanError } from '../errors.ts';
-import type { FileIO, InputFile } from './input-file.ts';
+import type { FileIO, InputFile, ReadObserver } from './input-file.ts';
+import { DEFAULT_PART_BYTES, readInParts } from './read-in-parts.ts';
+import { DEFAULT_MAX_REQUESTS, RequestLimiter } from './request-limiter.ts';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_STALL_TIMEOUT_MS, TransientReadError, ioFailed, readBody, redactLocation, withRetries } from './read-body.ts';
 
 /**
@@ -25,6 +27,10 @@ export interface HttpFileIOOptions {
   readonly retryBaseDelayMs?: number;
   /** Bound of kept whole bodies (default {@link DEFAULT_WHOLE_BODY_CACHE_BYTES}). */
   readonly wholeBodyCacheBytes?: number;
+  /** Requests in flight at once across every file of this FileIO (default {@link DEFAULT_MAX_REQUESTS}). */
+  readonly maxRequests?: number;
+  /** Ranges longer than this many bytes are fetched as parallel parts (default {@link DEFAULT_PART_BYTES}). */
+  readonly partBytes?: number;
 }
 
 /** The statuses retried: throttling and transient server errors. */
@@ -36,8 +42,12 @@ interface HttpState {
   readonly stallTimeoutMs: number;
   readonly retryBaseDelayMs: number;
   readonly cacheBytes: number;
+  readonly limiter: RequestLimiter;
+  readonly partBytes: number;
   /** Lengths learned from `Content-Range`, `HEAD` or whole bodies. */
   readonly lengths: Map<string, number>;
+  /** Objects that answered a ranged GET with 206 (their large reads are split into parts). */
+  readonly ranged: Set<string>;
   /** Whole bodies of objects whose server ignored `Range` (insertion order = recency). */
   readonly bodies: Map<string, Uint8Array>;
   keptBytes: number;
@@ -48,13 +58,19 @@ export class HttpFileIO implements FileIO {
   private readonly state: HttpState;
 
   constructor(options: HttpFileIOOptions = {}) {
+    if (options.partBytes !== undefined && !(Number.isSafeInteger(options.partBytes) && options.partBytes > 0)) {
+      throw new IcebergScanError('invalid_argument', `partBytes must be a positive integer, got ${options.partBytes}`);
+    }
     this.state = {
       headers: options.headers ?? {},
       maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       stallTimeoutMs: options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
       retryBaseDelayMs: options.retryBaseDelayMs ?? 100,
       cacheBytes: options.wholeBodyCacheBytes ?? DEFAULT_WHOLE_BODY_CACHE_BYTES,
+      limiter: new RequestLimiter(options.maxRequests ?? DEFAULT_MAX_REQUESTS),
+      partBytes: options.partBytes ?? DEFAULT_PART_BYTES,
       lengths: new Map(),
+      ranged: new Set(),
       bodies: new Map(),
       keptBytes: 0,
     };
@@ -84,7 +100,7 @@ class HttpInputFile implements InputFile {
   async length(signal?: AbortSignal): Promise<number> {
     const known = this.state.lengths.get(this.location);
     if (known !== undefined) return known;
-    const length = await this.retried(signal, async () => {
+    const length = await this.retried(signal, undefined, async () => {
       const { response, controller } = await this.request('HEAD', undefined, signal);
       controller.abort();
       const n = Number(response.headers.get('content-length') ?? Number.NaN);
@@ -103,7 +119,7 @@ class HttpInputFile implements InputFile {
     return learned;
   }
 
-  async read(start: number, end: number, signal?: AbortSignal): Promise<Uint8Array> {
+  async read(start: number, end: number, signal?: AbortSignal, observer?: ReadObserver): Promise<Uint8Array> {
     if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && end >= start)) {
       throw new IcebergScanError('invalid_argument', `bad byte range [${start}, ${end})`, { path: this.what });
     }
@@ -116,8 +132,18 @@ class HttpInputFile implements InputFile {
       this.state.bodies.set(this.location, kept);
       return this.slice(kept, start, end);
     }
+    // Split only once this object answered a range with 206: from a server that ignores Range,
+    // every part would download the whole body.
+    const partBytes = this.state.ranged.has(this.location) ? this.state.partBytes : Number.POSITIVE_INFINITY;
+    return readInParts(start, end, partBytes, signal, (s, e, partSignal) => this.readPart(s, e, partSignal, observer));
+  }
+
+  /** One ranged GET, retried within the attempt budget. */
+  private readPart(start: number, end: number, signal: AbortSignal | undefined, observer: ReadObserver | undefined): Promise<Uint8Array> {
+    const kept = this.state.bodies.get(this.location);
+    if (kept !== undefined) return Promise.resolve(this.slice(kept, start, end));
     const range = `bytes=${start}-${end - 1}`;
-    return this.retried(signal, async () => {
+    return this.retried(signal, observer, async () => {
       const { response, controller } = await this.request('GET', range, signal);
       const what = `${this.what} ${range}`;
       try {
@@ -125,6 +151,7 @@ class HttpInputFile implements InputFile {
           const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
           if (m === null || Number(m[1]) !== start) throw ioFailed(this.what, `http GET ${range}: 206 with Content-Range ${response.headers.get('content-range') ?? 'missing'}`, { status: 206 });
           if (m[3] !== '*') this.state.lengths.set(this.location, Number(m[3]));
+          this.state.ranged.add(this.location);
           if (Number(m[2]) + 1 < end) throw ioFailed(this.what, `http GET ${range}: object ends at byte ${Number(m[2]) + 1} (read past end)`, { status: 206 });
           return await readBody(response.body!, { expected: end - start, stallTimeoutMs: this.state.stallTimeoutMs, signal, what });
         }
@@ -171,11 +198,13 @@ class HttpInputFile implements InputFile {
     return bytes.subarray(start, end);
   }
 
-  private retried<T>(signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
-    return withRetries(attempt, {
+  /** Runs `attempt` (one request, its body read) holding a request slot, retried within the budget. */
+  private retried<T>(signal: AbortSignal | undefined, observer: ReadObserver | undefined, attempt: () => Promise<T>): Promise<T> {
+    return withRetries(() => this.state.limiter.run(attempt, signal), {
       maxAttempts: this.state.maxAttempts,
       baseDelayMs: this.state.retryBaseDelayMs,
       ...(signal !== undefined ? { signal } : {}),
+      ...(observer?.onRetry !== undefined ? { onRetry: () => observer.onRetry?.() } : {}),
       exhausted: (error, attempts) =>
         ioFailed(this.what, `http ${error.message.replace(`${this.what} `, '')} (after ${attempts} attempts)`, { attempts, ...(error.status !== undefined ? { status: error.status } : {}) }, error),
     });

@@ -14,7 +14,16 @@ export interface InputFile {
    * or `aborted` when `signal` aborts). Never returns fewer bytes than asked unless past EOF,
    * which is an error.
    */
-  read(start: number, end: number, signal?: AbortSignal): Promise<Uint8Array>;
+  read(start: number, end: number, signal?: AbortSignal, observer?: ReadObserver): Promise<Uint8Array>;
+}
+
+/**
+ * What a read tells its caller about the requests behind it, so a scan can count them even when
+ * several scans share one FileIO. Local files never call it.
+ */
+export interface ReadObserver {
+  /** Called once per retried request: throttled, failed, reset, truncated or stalled, then sent again. */
+  onRetry?(): void;
 }
 
 /** Opens files by location. Implementations: `LocalFileIO`, `S3FileIO`, `HttpFileIO`, and `SchemeFileIO` choosing among them by scheme. */
@@ -30,8 +39,8 @@ export interface FileReadStats {
 }
 
 /**
- * A `FileIO` decorator that counts bytes and read calls per file. Every scan reads through one,
- * and exposes its counters in the scan stats.
+ * A `FileIO` decorator that counts bytes and read calls per file, and the retries behind them. Every
+ * scan reads through one, and exposes its counters in the scan stats.
  */
 export class CountingFileIO implements FileIO {
   readonly perFile = new Map<string, FileReadStats>();
@@ -50,7 +59,7 @@ export class CountingFileIO implements FileIO {
         this.onRead?.(location, start, end);
         stats.reads += 1;
         this.totalReads += 1;
-        const bytes = await file.read(start, end, signal);
+        const bytes = await file.read(start, end, signal, this.observer);
         stats.bytes += bytes.byteLength;
         this.totalBytes += bytes.byteLength;
         return bytes;
@@ -62,6 +71,10 @@ export class CountingFileIO implements FileIO {
   totalBytes = 0;
   /** Total read calls across all files. */
   totalReads = 0;
+  /** Requests the remote FileIOs retried for these reads (see {@link ReadObserver}). */
+  totalRetries = 0;
+
+  private readonly observer: ReadObserver = { onRetry: () => void (this.totalRetries += 1) };
 
   private statsFor(location: string): FileReadStats {
     let s = this.perFile.get(location);

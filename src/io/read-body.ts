@@ -131,6 +131,8 @@ export interface RetryOptions {
   readonly signal?: AbortSignal;
   /** First backoff in milliseconds (doubled per retry, with full jitter). Default 100, as the AWS SDK. */
   readonly baseDelayMs?: number;
+  /** Called before each retry (after a transient fault, when budget is left). */
+  readonly onRetry?: () => void;
   /** Builds the final error from the last transient fault and the attempts made. */
   readonly exhausted: (error: TransientReadError, attempts: number) => IcebergScanError;
 }
@@ -154,6 +156,7 @@ export async function withRetries<T>(attempt: (spent: number) => Promise<T>, opt
     } catch (error) {
       if (!(error instanceof TransientReadError)) throw error;
       if (spent >= options.maxAttempts) throw options.exhausted(error, spent);
+      options.onRetry?.();
       await backoff((options.baseDelayMs ?? 100) * 2 ** (spent - 1), options.signal);
     }
   }

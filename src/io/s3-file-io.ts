@@ -7,7 +7,9 @@ import {
   type GetObjectCommandOutput, type HeadObjectCommandOutput, type ListObjectsV2CommandOutput, type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { IcebergScanError, abortedError, isIcebergScanError } from '../errors.ts';
-import type { FileIO, InputFile } from './input-file.ts';
+import type { FileIO, InputFile, ReadObserver } from './input-file.ts';
+import { DEFAULT_PART_BYTES, readInParts } from './read-in-parts.ts';
+import { DEFAULT_MAX_REQUESTS, RequestLimiter } from './request-limiter.ts';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_STALL_TIMEOUT_MS, TransientReadError, ioFailed, readBody, withRetries, type ResponseBody } from './read-body.ts';
 import { parseS3Location, s3ClientSettings, secondsProperty, type S3Object } from './s3-properties.ts';
 
@@ -29,6 +31,13 @@ export interface S3FileIOOptions {
   readonly stallTimeoutMs?: number;
   /** First retry backoff of body faults in milliseconds (default 100). */
   readonly retryBaseDelayMs?: number;
+  /**
+   * Requests in flight at once across every file of this FileIO, so across the scans sharing it
+   * (default {@link DEFAULT_MAX_REQUESTS}).
+   */
+  readonly maxRequests?: number;
+  /** Ranges longer than this many bytes are fetched as parallel parts (default {@link DEFAULT_PART_BYTES}). */
+  readonly partBytes?: number;
   /** A ready client (then `properties` and `maxAttempts` do not configure it). */
   readonly client?: S3Client;
 }
@@ -38,6 +47,8 @@ interface S3Settings {
   readonly maxAttempts: number;
   readonly stallTimeoutMs: number;
   readonly retryBaseDelayMs: number;
+  readonly limiter: RequestLimiter;
+  readonly partBytes: number;
 }
 
 /** A `FileIO` for S3 and S3-compatible stores. One client (and connection pool) per instance. */
@@ -66,6 +77,8 @@ export class S3FileIO implements FileIO {
       maxAttempts,
       stallTimeoutMs,
       retryBaseDelayMs: options.retryBaseDelayMs ?? 100,
+      limiter: new RequestLimiter(options.maxRequests ?? DEFAULT_MAX_REQUESTS),
+      partBytes: positiveInteger(options.partBytes ?? DEFAULT_PART_BYTES, 'partBytes'),
     };
   }
 
@@ -85,7 +98,8 @@ export class S3FileIO implements FileIO {
     const names: string[] = [];
     let token: string | undefined;
     do {
-      const page = await send<ListObjectsV2CommandOutput>(this.settings, prefix, () => new ListObjectsV2Command({ Bucket: bucket, Prefix: folder, Delimiter: '/', ContinuationToken: token }), signal, 'ListObjectsV2');
+      const command = () => new ListObjectsV2Command({ Bucket: bucket, Prefix: folder, Delimiter: '/', ContinuationToken: token });
+      const page = await this.settings.limiter.run(() => send<ListObjectsV2CommandOutput>(this.settings, prefix, command, signal, 'ListObjectsV2'), signal);
       for (const o of page.Contents ?? []) if (o.Key !== undefined && o.Key !== folder) names.push(o.Key.slice(folder.length));
       for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) names.push(p.Prefix.slice(folder.length).replace(/\/$/, ''));
       token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
@@ -112,7 +126,8 @@ class S3InputFile implements InputFile {
   length(signal?: AbortSignal): Promise<number> {
     if (this.size === undefined) {
       const { bucket, key } = this.object;
-      const head = send<HeadObjectCommandOutput>(this.settings, this.location, () => new HeadObjectCommand({ Bucket: bucket, Key: key }), signal, 'HeadObject').then((r) => {
+      const command = () => new HeadObjectCommand({ Bucket: bucket, Key: key });
+      const head = this.settings.limiter.run(() => send<HeadObjectCommandOutput>(this.settings, this.location, command, signal, 'HeadObject'), signal).then((r) => {
         if (r.ContentLength === undefined) throw ioFailed(this.location, 's3 HeadObject: no Content-Length', { bucket, key });
         return r.ContentLength;
       });
@@ -124,18 +139,24 @@ class S3InputFile implements InputFile {
     return this.size;
   }
 
-  async read(start: number, end: number, signal?: AbortSignal): Promise<Uint8Array> {
+  async read(start: number, end: number, signal?: AbortSignal, observer?: ReadObserver): Promise<Uint8Array> {
     if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && end >= start)) {
       throw new IcebergScanError('invalid_argument', `bad byte range [${start}, ${end})`, { path: this.location });
     }
     if (signal?.aborted) throw abortedError(this.location);
     if (end === start) return new Uint8Array(0);
+    return readInParts(start, end, this.settings.partBytes, signal, (s, e, partSignal) => this.readPart(s, e, partSignal, observer));
+  }
+
+  /** One ranged `GetObject`, its body checked and retried within the attempt budget, holding a request slot per attempt. */
+  private readPart(start: number, end: number, signal: AbortSignal | undefined, observer: ReadObserver | undefined): Promise<Uint8Array> {
     const { bucket, key } = this.object;
     const range = `bytes=${start}-${end - 1}`;
     const what = `${this.location} ${range}`;
+    const command = () => new GetObjectCommand({ Bucket: bucket, Key: key, Range: range });
     return withRetries(
-      async () => {
-        const r = await send<GetObjectCommandOutput>(this.settings, this.location, () => new GetObjectCommand({ Bucket: bucket, Key: key, Range: range }), signal, `GetObject ${range}`);
+      () => this.settings.limiter.run(async () => {
+        const r = await send<GetObjectCommandOutput>(this.settings, this.location, command, signal, `GetObject ${range}`, observer);
         const body = r.Body as ResponseBody | undefined;
         const cancel = () => (body as { destroy?: () => void } | undefined)?.destroy?.();
         const status = r.$metadata.httpStatusCode;
@@ -153,11 +174,12 @@ class S3InputFile implements InputFile {
           throw new TransientReadError(`${what}: Content-Length ${r.ContentLength}, asked for ${end - start}`, 206);
         }
         return readBody(body!, { expected: end - start, stallTimeoutMs: this.settings.stallTimeoutMs, signal, what });
-      },
+      }, signal),
       {
         maxAttempts: this.settings.maxAttempts,
         baseDelayMs: this.settings.retryBaseDelayMs,
         ...(signal !== undefined ? { signal } : {}),
+        ...(observer?.onRetry !== undefined ? { onRetry: () => observer.onRetry?.() } : {}),
         exhausted: (error, attempts) =>
           ioFailed(this.location, `s3 GetObject ${range}: ${error.message.replace(`${what}: `, '')} (after ${attempts} attempts)`, { bucket, key, attempts, ...(error.status !== undefined ? { status: error.status } : {}) }, error),
       },
@@ -182,19 +204,32 @@ interface SdkError {
   $metadata?: { httpStatusCode?: number; attempts?: number };
 }
 
+function positiveInteger(n: number, name: string): number {
+  if (!Number.isSafeInteger(n) || n < 1) throw new IcebergScanError('invalid_argument', `${name} must be a positive integer, got ${n}`);
+  return n;
+}
+
+/** Tells `observer` of the retries the SDK made inside one call (`$metadata.attempts` counts the first). */
+function reportSdkRetries(metadata: { attempts?: number } | undefined, observer: ReadObserver | undefined): void {
+  for (let i = 1; i < (metadata?.attempts ?? 1); i++) observer?.onRetry?.();
+}
+
 /**
- * Sends one command (the SDK retries transient faults inside) and turns its failure into an
- * `IcebergScanError` naming bucket, key, operation and HTTP status: `not_found` for 404,
- * `aborted` when `signal` aborted, else `io_failed`.
+ * Sends one command (the SDK retries transient faults inside, reported to `observer`) and turns
+ * its failure into an `IcebergScanError` naming bucket, key, operation and HTTP status:
+ * `not_found` for 404, `aborted` when `signal` aborted, else `io_failed`.
  */
-async function send<T>(settings: S3Settings, location: string, command: () => unknown, signal: AbortSignal | undefined, operation: string): Promise<T> {
+async function send<T>(settings: S3Settings, location: string, command: () => unknown, signal: AbortSignal | undefined, operation: string, observer?: ReadObserver): Promise<T> {
   const { bucket, key } = parseS3Location(location);
   try {
-    return (await settings.client.send(command() as never, signal !== undefined ? { abortSignal: signal } : {})) as T;
+    const output = (await settings.client.send(command() as never, signal !== undefined ? { abortSignal: signal } : {})) as T;
+    reportSdkRetries((output as { $metadata?: { attempts?: number } }).$metadata, observer);
+    return output;
   } catch (error) {
     if (signal?.aborted) throw abortedError(location);
     if (isIcebergScanError(error)) throw error;
     const e = error as SdkError;
+    reportSdkRetries(e.$metadata, observer);
     const status = e.$metadata?.httpStatusCode;
     const attempts = e.$metadata?.attempts;
     const name = e.Code ?? e.name ?? 'Error';

@@ -23,6 +23,13 @@ export interface SchemeFileIOOptions {
   readonly maxAttempts?: number;
   /** Milliseconds without a byte before a remote response is retried (default 30 000). */
   readonly stallTimeoutMs?: number;
+  /**
+   * Remote requests in flight at once, per scheme (S3, HTTP), across the scans sharing this FileIO
+   * (default 16, `DEFAULT_MAX_REQUESTS`). Local reads are not limited.
+   */
+  readonly maxRequests?: number;
+  /** Remote ranges longer than this many bytes are fetched as parallel parts (default 8 MiB, `DEFAULT_PART_BYTES`). */
+  readonly partBytes?: number;
   /** Further S3 options (a ready client, backoff). */
   readonly s3?: Omit<S3FileIOOptions, 'properties'>;
   /** Further HTTP options (headers, backoff, whole-body cache bound). */
@@ -93,8 +100,10 @@ export class SchemeFileIO implements ListableFileIO {
     });
   }
 
-  private common(): { maxAttempts?: number; stallTimeoutMs?: number } {
+  private common(): { maxAttempts?: number; stallTimeoutMs?: number; maxRequests?: number; partBytes?: number } {
     return {
+      ...(this.options.maxRequests !== undefined ? { maxRequests: this.options.maxRequests } : {}),
+      ...(this.options.partBytes !== undefined ? { partBytes: this.options.partBytes } : {}),
       ...(this.options.maxAttempts !== undefined ? { maxAttempts: this.options.maxAttempts } : {}),
       ...(this.options.stallTimeoutMs !== undefined ? { stallTimeoutMs: this.options.stallTimeoutMs } : {}),
     };

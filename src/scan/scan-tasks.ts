@@ -3,6 +3,7 @@
  * filter → helper columns dropped → `limitRows` → record batches, as an Observable or a pull-based
  * AsyncIterable sharing the same core.
  */
+import { setMaxListeners } from 'node:events';
 import { Observable, defer, filter, finalize, from, identity, map, mergeMap, tap, type ObservableInput } from 'rxjs';
 import type { RecordBatch } from 'apache-arrow';
 import { IcebergScanError, abortedError } from '../errors.ts';
@@ -72,6 +73,8 @@ function buildScan(tasks: ScanTaskSource, options: ResolvedScanTasksOptions, dem
     const onAbort = (): void => subscriber.error(abortedError());
     signal?.addEventListener('abort', onAbort, { once: true });
     const controller = new AbortController();
+    // Every read in flight, and every request waiting for a slot of a remote FileIO, listens to it.
+    setMaxListeners(0, controller.signal);
     const stats = options.stats ?? createScanStats();
     const io = new CountingFileIO(options.io);
     const started = performance.now();
@@ -163,6 +166,7 @@ function ioStatsCopier(io: CountingFileIO, stats: ScanStats): () => void {
   return () => {
     stats.bytesRead = io.totalBytes;
     stats.readCalls = io.totalReads;
+    stats.retries = io.totalRetries;
     if (io.perFile.size === knownFiles) return;
     for (const [location, s] of io.perFile) stats.perFile[location] ??= s;
     knownFiles = io.perFile.size;

@@ -17,6 +17,11 @@ export interface ScanStats {
   bytesRead: number;
   readCalls: number;
   perFile: Record<string, { bytes: number; reads: number }>;
+  /**
+   * Remote requests retried for this scan's reads (throttling, 5xx, resets, truncated or stalled
+   * bodies), the AWS SDK's own retries included; 0 for local files.
+   */
+  retries: number;
   /** Delete files loaded, and rows removed by each kind of delete. */
   deleteFilesRead: number;
   rowsDeleted: { position: number; equality: number; deletionVector: number };
@@ -51,6 +56,7 @@ export function createScanStats(): ScanStats {
     bytesRead: 0,
     readCalls: 0,
     perFile: {},
+    retries: 0,
     deleteFilesRead: 0,
     rowsDeleted: { position: 0, equality: 0, deletionVector: 0 },
     pruned: { manifests: 0, dataFiles: 0, deleteFiles: 0, rowGroups: 0 },

@@ -2,7 +2,8 @@
  * A fault-injecting HTTP proxy for the I/O tests: forwards every request to an upstream server
  * (moto, or the static range server) and, on demand, answers matching requests with a fault
  * instead: 503 SlowDown, 500, a connection reset, a truncated body or a stalled socket. It counts
- * requests and knows which are still open, so tests can see that a cancelled scan closed them.
+ * requests and knows which are still open, so tests can see that a cancelled scan closed them, and
+ * the most open at once. It can add a fixed latency to every request (the benchmark's far store).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -23,8 +24,11 @@ interface Injection {
 export interface FaultProxy {
   /** `http://127.0.0.1:PORT`. */
   readonly url: string;
-  /** Requests seen, and faults produced, since start (or the last `reset`). */
-  readonly counts: { requests: number; faults: number };
+  /**
+   * Requests seen, faults produced, the most requests open at once, and response body bytes
+   * forwarded, since start (or the last `reset`).
+   */
+  readonly counts: { requests: number; faults: number; peakOpen: number; bytes: number };
   /** Requests whose client connection is still open (not yet answered in full, or stalled). */
   readonly open: Set<IncomingMessage>;
   /** Produces `fault` for the next `times` matching requests (Infinity: all of them). */
@@ -43,11 +47,17 @@ export const dataFileGets: RequestMatcher = (req) => rangedGets(req) && /\.parqu
 const S3_ERROR = (code: string, message: string) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy</RequestId></Error>`;
 
+/** Options of {@link startFaultProxy}. */
+export interface FaultProxyOptions {
+  /** Milliseconds each request waits before it is forwarded (or faulted); default 0. */
+  readonly delayMs?: number;
+}
+
 /** Starts a proxy in front of `upstream` (`http://host:port`). */
-export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
+export async function startFaultProxy(upstream: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
   const target = new URL(upstream);
   const injections: Injection[] = [];
-  const counts = { requests: 0, faults: 0 };
+  const counts = { requests: 0, faults: 0, peakOpen: 0, bytes: 0 };
   const open = new Set<IncomingMessage>();
   const sockets = new Set<Socket>();
 
@@ -82,6 +92,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
           upRes.on('end', () => setTimeout(() => res.socket?.destroy(), 20));
           return;
         }
+        upRes.on('data', (chunk: Buffer) => (counts.bytes += chunk.length));
         upRes.pipe(res);
       },
     );
@@ -89,10 +100,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     req.pipe(up);
   };
 
-  const server: Server = createServer((req, res) => {
-    counts.requests += 1;
-    open.add(req);
-    res.on('close', () => open.delete(req));
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const fault = faultFor(req);
     switch (fault) {
       case 'slowdown':
@@ -116,6 +124,14 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       default:
         forward(req, res, fault);
     }
+  };
+  const server: Server = createServer((req, res) => {
+    counts.requests += 1;
+    open.add(req);
+    counts.peakOpen = Math.max(counts.peakOpen, open.size);
+    res.on('close', () => open.delete(req));
+    if (options.delayMs) setTimeout(() => handle(req, res), options.delayMs);
+    else handle(req, res);
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -134,6 +150,8 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       injections.length = 0;
       counts.requests = 0;
       counts.faults = 0;
+      counts.peakOpen = open.size;
+      counts.bytes = 0;
     },
     close: () =>
       new Promise<void>((r) => {

@@ -49,6 +49,8 @@ export interface MotoServer {
   readonly endpoint: string;
   /** An SDK client for set-up (uploads), path-style. */
   readonly client: S3Client;
+  /** The server's process id (the S3 bench reads its CPU time from /proc). */
+  readonly pid: number;
   /** Stops the server (SIGTERM, then SIGKILL after 2 s). */
   stop(): Promise<void>;
 }
@@ -80,6 +82,7 @@ export async function startMoto(): Promise<MotoServer> {
       return {
         endpoint,
         client,
+        pid: child.pid!,
         stop: async () => {
           client.destroy();
           if (child.exitCode !== null) return;
