@@ -115,6 +115,8 @@ export interface ReaderFigures {
   consumer?: string;
   from?: string;
   options?: Record<string, number>;
+  /** The scan's I/O stats (iceberg-rx only). */
+  io?: { bytesRead: number; readCalls: number; retries: number };
 }
 
 /** A contender's run: its own figures plus what `/usr/bin/time -v` measured. */
@@ -137,6 +139,8 @@ export interface IcebergRxOptions {
   readonly decodeWorkers?: string;
   readonly readAheadBytes?: string;
   readonly batchSize?: string;
+  /** `loadTable` options as JSON (`--load-options`): properties, locationMap. */
+  readonly loadOptions?: string;
 }
 
 /** The iceberg-rx options given on the bench's own command line (`--from`, `--decode-workers`, ...). */
@@ -165,9 +169,10 @@ export function ensureDist(): string {
 
 async function timed(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<ContenderRun> {
   const run = await runUnderTimeV<ReaderFigures>(command, args, { cwd: REPO_ROOT, ...(env !== undefined ? { env } : {}) });
-  const { reader, rows, batches, seconds, firstBatchSeconds, loadSeconds, rowsPerSecond, baselineRssBytes, consumer, from, options } = run.result;
+  const { reader, rows, batches, seconds, firstBatchSeconds, loadSeconds, rowsPerSecond, baselineRssBytes, consumer, from, options, io } = run.result;
   return {
     reader, rows, batches, seconds, firstBatchSeconds, loadSeconds, rowsPerSecond, baselineRssBytes,
+    ...(io !== undefined ? { io } : {}),
     ...(consumer !== undefined ? { consumer } : {}),
     ...(from !== undefined ? { from } : {}),
     ...(options !== undefined ? { options } : {}),
@@ -189,6 +194,7 @@ export function runIcebergRx(metadataPath: string, options: IcebergRxOptions = {
     ...(options.decodeWorkers !== undefined ? ['--decode-workers', options.decodeWorkers] : []),
     ...(options.readAheadBytes !== undefined ? ['--read-ahead-bytes', options.readAheadBytes] : []),
     ...(options.batchSize !== undefined ? ['--batch-size', options.batchSize] : []),
+    ...(options.loadOptions !== undefined ? ['--load-options', options.loadOptions] : []),
   ];
   const loader = from === 'src' ? ['--import', 'tsx'] : [];
   return timed(process.execPath, ['--expose-gc', ...loader, SCAN_CHILD, '--metadata', metadataPath, '--from', from, ...extra]);

@@ -11,6 +11,10 @@
  *
  * Usage: node [--import tsx] bench/lib/scan-child.mjs --metadata PATH [--from dist|src]
  *          [--consumer observable|async-iterable] [--decode-workers N] [--read-ahead-bytes N] [--batch-size N]
+ *          [--load-options JSON]
+ *
+ * `--load-options` is passed to `loadTable` as its options (e.g. `properties` and `locationMap`
+ * for a table in S3). The scan's I/O stats (bytes, read calls, retries) are printed too.
  *
  * `observable` (default) subscribes to `table.scan().batches()`; `async-iterable` runs
  * `for await` over `table.scan().toAsyncIterable()`. Times run from just before `loadTable`
@@ -43,7 +47,8 @@ const { loadTable } = await import(from === 'dist' ? '../../dist/index.js' : fro
 
 const baselineRssBytes = process.memoryUsage.rss();
 const started = performance.now();
-const table = await loadTable(metadata);
+const loadOptions = arg('load-options');
+const table = await loadTable(metadata, loadOptions !== undefined ? JSON.parse(loadOptions) : undefined);
 const loaded = performance.now();
 /** @type {number | undefined} */
 let firstBatch;
@@ -55,12 +60,13 @@ const onBatch = (batch) => {
   rows += batch.numRows;
   batches += 1;
 };
+const scan = table.scan(options);
 if (consumer === 'observable') {
   await new Promise((resolve, reject) => {
-    table.scan(options).batches().subscribe({ next: onBatch, error: reject, complete: resolve });
+    scan.batches().subscribe({ next: onBatch, error: reject, complete: resolve });
   });
 } else {
-  for await (const batch of table.scan(options).toAsyncIterable()) onBatch(batch);
+  for await (const batch of scan.toAsyncIterable()) onBatch(batch);
 }
 const ended = performance.now();
 const seconds = (ended - started) / 1000;
@@ -77,6 +83,7 @@ console.log(JSON.stringify({
   rowsPerSecond: Math.round(rows / seconds),
   // RSS after imports, just before loadTable.
   baselineRssBytes,
+  io: { bytesRead: scan.stats.bytesRead, readCalls: scan.stats.readCalls, retries: scan.stats.retries },
 }));
 // The decode pool's idle workers do not keep the process alive; exit anyway once the figures are out.
 process.exit(0);
