@@ -2,7 +2,7 @@
  * `iceberg-rx count`: prints the exact number of rows of a table (after deletes and the filter),
  * from manifest record counts where they answer alone (see `TableScan.count`).
  */
-import { loadTable } from '../table/load-table.ts';
+import { commandScanOptions, loadCommandTable } from './command-table.ts';
 import { describeError, exitCodeOf, EXIT_OK } from './cli-error.ts';
 import type { CliEnv } from './cli-env.ts';
 import { createOutputSink } from './output-sink.ts';
@@ -14,19 +14,8 @@ export async function runCount(options: CountCommandOptions, env: CliEnv): Promi
   const sink = createOutputSink(env.stdout);
   const started = performance.now();
   try {
-    const table = await loadTable(options.table, {
-      locationMap: options.locationMap,
-      properties: options.properties,
-      ...(options.allowedLocations !== undefined ? { allowedLocations: options.allowedLocations } : {}),
-    });
-    const scan = table.scan({
-      ...(options.filter !== undefined ? { filter: options.filter } : {}),
-      ...(options.snapshotId !== undefined ? { snapshotId: options.snapshotId } : {}),
-      ...(options.ref !== undefined ? { ref: options.ref } : {}),
-      ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
-      caseSensitive: options.caseSensitive,
-      signal: sink.signal,
-    });
+    const table = await loadCommandTable(options);
+    const scan = table.scan(commandScanOptions(options, sink.signal));
     const rows = await scan.count();
     await sink.write(`${rows}\n`);
     await sink.end();

@@ -1,7 +1,7 @@
 /**
  * `iceberg-rx inspect`: loads a table's metadata and prints its report (text or `--json`).
  */
-import { loadTable } from '../table/load-table.ts';
+import { loadCommandTable } from './command-table.ts';
 import { describeError, exitCodeOf, EXIT_OK } from './cli-error.ts';
 import type { CliEnv } from './cli-env.ts';
 import { renderInspect } from './inspect-text.ts';
@@ -13,11 +13,7 @@ import { tableReport } from './table-report.ts';
 export async function runInspect(options: InspectCommandOptions, env: CliEnv): Promise<number> {
   const sink = createOutputSink(env.stdout);
   try {
-    const table = await loadTable(options.table, {
-      locationMap: options.locationMap,
-      properties: options.properties,
-      ...(options.allowedLocations !== undefined ? { allowedLocations: options.allowedLocations } : {}),
-    });
+    const table = await loadCommandTable(options);
     const report = await tableReport(table);
     await sink.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderInspect(report));
     await sink.end();

@@ -2,7 +2,7 @@
  * `iceberg-rx plan`: streams the file tasks a scan would read (data file, size, record count,
  * partition, attached delete files) as planning produces them, then what pruning removed.
  */
-import { loadTable } from '../table/load-table.ts';
+import { commandScanOptions, loadCommandTable } from './command-table.ts';
 import type { FileScanTask } from '../task/file-scan-task.ts';
 import { describeError, exitCodeOf, EXIT_OK } from './cli-error.ts';
 import type { CliEnv } from './cli-env.ts';
@@ -50,19 +50,8 @@ export function taskLine(task: FileScanTask, location: string): string {
 export async function runPlan(options: PlanCommandOptions, env: CliEnv): Promise<number> {
   const sink = createOutputSink(env.stdout);
   try {
-    const table = await loadTable(options.table, {
-      locationMap: options.locationMap,
-      properties: options.properties,
-      ...(options.allowedLocations !== undefined ? { allowedLocations: options.allowedLocations } : {}),
-    });
-    const scan = table.scan({
-      ...(options.filter !== undefined ? { filter: options.filter } : {}),
-      ...(options.snapshotId !== undefined ? { snapshotId: options.snapshotId } : {}),
-      ...(options.ref !== undefined ? { ref: options.ref } : {}),
-      ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
-      caseSensitive: options.caseSensitive,
-      signal: sink.signal,
-    });
+    const table = await loadCommandTable(options);
+    const scan = table.scan(commandScanOptions(options, sink.signal));
     const location = table.metadata.location;
     let tasks = 0;
     let dataBytes = 0;

@@ -6,7 +6,7 @@
 import { lastValueFrom, reduce } from 'rxjs';
 import { isIcebergScanError } from '../errors.ts';
 import type { ScanStats } from '../task/scan-stats.ts';
-import { loadTable } from '../table/load-table.ts';
+import { commandScanOptions, loadCommandTable } from './command-table.ts';
 import { TableScan } from '../table/table-scan.ts';
 import { describeError, exitCodeOf, EXIT_OK } from './cli-error.ts';
 import type { CliEnv } from './cli-env.ts';
@@ -72,23 +72,14 @@ export async function runScan(options: ScanCommandOptions, env: CliEnv): Promise
   let scan: TableScan | undefined;
   const background = new AbortController();
   try {
-    const table = await loadTable(options.table, {
-      locationMap: options.locationMap,
-      properties: options.properties,
-      ...(options.allowedLocations !== undefined ? { allowedLocations: options.allowedLocations } : {}),
-    });
+    const table = await loadCommandTable(options);
     scan = table.scan({
       ...(options.select !== undefined ? { select: options.select } : {}),
-      ...(options.filter !== undefined ? { filter: options.filter } : {}),
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(options.decodeWorkers !== undefined ? { decodeWorkers: options.decodeWorkers } : {}),
-      ...(options.snapshotId !== undefined ? { snapshotId: options.snapshotId } : {}),
-      ...(options.ref !== undefined ? { ref: options.ref } : {}),
-      ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
-      caseSensitive: options.caseSensitive,
-      signal: sink.signal,
+      ...commandScanOptions(options, sink.signal),
     });
     const columns = (env.stdout as { columns?: number }).columns;
     const writer = createBatchWriter(format, sink, columns !== undefined && columns > 0 ? Math.max(32, Math.floor(columns / 3)) : 40);
