@@ -3,7 +3,7 @@
  * (or the part of its columns one worker decodes); its batches come back with transferred buffers,
  * and the worker decodes ahead of the consumer's pulls by at most `aheadBytes`.
  */
-import type { ByteRegion } from './wasm-decoder.ts';
+import type { HostedJob } from './decoder-host.ts';
 import type { WireBatch, WireSchema } from './batch-wire.ts';
 
 /** Main thread → worker. */
@@ -11,21 +11,13 @@ export type ToWorker =
   /** First message: the compiled decoder module (its code is shared, not compiled again). */
   | { readonly kind: 'init'; readonly module: WebAssembly.Module }
   /** Starts a job; the regions' buffers are transferred. */
-  | {
+  | (HostedJob & {
       readonly kind: 'open';
       readonly id: number;
       readonly priority: number;
-      readonly fileKey: string;
-      readonly fileSize: number;
-      readonly tail: ByteRegion;
-      readonly rowGroup: number;
-      readonly leaves: Uint32Array;
-      readonly regions: readonly ByteRegion[];
-      readonly selection: Uint32Array | undefined;
-      readonly batchSize: number;
       /** Bytes of posted batches the consumer has not pulled yet beyond which the worker waits (≥ one batch always). */
       readonly aheadBytes: number;
-    }
+    })
   /** The consumer pulled a batch of `bytes` bytes: the worker may go ahead that much more. */
   | { readonly kind: 'pull'; readonly id: number; readonly bytes: number }
   /** Stops a job and frees it. */

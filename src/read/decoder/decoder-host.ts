@@ -9,14 +9,22 @@ import { DecoderError, WasmDecoder, type ByteRegion, type DecoderFile } from './
 /** Parsed footers kept while no row group of theirs is open (most recently used first to stay). */
 const KEPT_FILES = 16;
 
-/** What {@link DecoderHost.open} decodes. */
+/** What {@link DecoderHost.open} decodes: one row group, or the part of its columns one job decodes. */
 export interface HostedJob {
+  /**
+   * Identity of the file's footer: hosts keep a parsed footer under it across jobs
+   * (see `fileKeyOf`).
+   */
   readonly fileKey: string;
   readonly fileSize: number;
+  /** The footer tail: file bytes `[tail.start, fileSize)` (copied; the caller keeps it). */
   readonly tail: ByteRegion;
   readonly rowGroup: number;
+  /** Leaf column indices (Parquet column order) to decode. */
   readonly leaves: Uint32Array;
+  /** The projected column chunks' bytes; given up by the caller (a worker gets them transferred). */
   readonly regions: readonly ByteRegion[];
+  /** Run lengths select, skip, select, … over the row group's rows; absent: every row. */
   readonly selection?: Uint32Array | undefined;
   readonly batchSize: number;
 }

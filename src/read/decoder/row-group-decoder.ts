@@ -5,28 +5,13 @@
  */
 import type { RecordBatch } from 'apache-arrow';
 import { IcebergScanError, isIcebergScanError } from '../../errors.ts';
-import { DecoderError, type ByteRegion } from './wasm-decoder.ts';
+import type { HostedJob } from './decoder-host.ts';
+import { DecoderError } from './wasm-decoder.ts';
 
-/** One row group (or the part of its columns one worker decodes) to decode. */
-export interface DecodeJob {
+/** One row group (or the part of its columns one worker decodes) to decode, in a named file. */
+export interface DecodeJob extends HostedJob {
   /** The data or delete file, named in errors. */
   readonly path: string;
-  /**
-   * Identity of the file's footer: decoders keep a parsed footer under it across jobs
-   * (see {@link fileKeyOf}).
-   */
-  readonly fileKey: string;
-  readonly fileSize: number;
-  /** The footer tail: file bytes `[tail.start, fileSize)` (copied; the caller keeps it). */
-  readonly tail: ByteRegion;
-  readonly rowGroup: number;
-  /** Leaf column indices (Parquet column order) to decode. */
-  readonly leaves: Uint32Array;
-  /** The projected column chunks' bytes; given up by the caller (a worker gets them transferred). */
-  readonly regions: readonly ByteRegion[];
-  /** Run lengths select, skip, select, … over the row group's rows; absent: every row. */
-  readonly selection?: Uint32Array | undefined;
-  readonly batchSize: number;
   /** Lower decodes first when a decoder has several jobs with room to go ahead (the scan's order). */
   readonly priority: number;
   /** Called once the decoder has decoded the last batch or given up (its input bytes are freed then). */
