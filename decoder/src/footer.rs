@@ -173,7 +173,7 @@ mod tests {
         let nested = DataType::Struct(
             vec![Field::new("d", dict.clone(), true), Field::new_large_list("l", Field::new("e", DataType::BinaryView, true), true)].into(),
         );
-        let schema = Schema::new(vec![Field::new("s", nested, true).with_metadata([("PARQUET:field_id".to_string(), "7".to_string())].into_iter().collect())]);
+        let schema = Schema::new(vec![Field::new("s", nested, true).with_metadata([("PARQUET:field_id".to_string(), "7".to_string())])]);
         let plain = plain_schema(&schema);
         let expected = DataType::Struct(
             vec![Field::new("d", DataType::Utf8, true), Field::new_list("l", Field::new("e", DataType::Binary, true), true)].into(),
