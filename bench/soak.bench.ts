@@ -39,6 +39,7 @@ import { sharedDecodePool, type DecodePoolStats } from '../src/read/decoder/deco
 import { defaultDecodeWorkers } from '../src/read/decoder/start-worker.ts';
 import { parseSize } from './lib/bench-table.ts';
 import { argValue } from './lib/child-process.ts';
+import { mulberry32 } from '../test/helpers/seeded-random.ts';
 import { MiB, ensureLayoutTable, gitState, layoutFilesFor, machineState, median, round } from './lib/contenders.ts';
 
 type Kind = 'unsubscribe' | 'abort' | 'complete';
@@ -63,18 +64,6 @@ interface ScanOutcome {
 
 const FIRST_SAMPLE_AFTER = 10;
 const RSS_TOLERANCE = 1.1;
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The open fds of this process and what each points to. */
 function openFds(): Map<string, string> {
@@ -249,7 +238,7 @@ async function main(): Promise<void> {
   const resourcesAfterWarmup = activeResources();
   const poolAfterWarmup = poolState();
 
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const plans: PlannedScan[] = Array.from({ length: scans }, (_, index) => {
     const r = rand();
     const kind: Kind = r < 0.4 ? 'unsubscribe' : r < 0.8 ? 'abort' : 'complete';

@@ -9,6 +9,7 @@
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildTable } from '../test/builder/build-table.ts';
+import { mulberry32 } from '../test/helpers/seeded-random.ts';
 
 const dir = fileURLToPath(new URL('./sample-table', import.meta.url));
 const REGIONS = ['africa', 'americas', 'asia', 'europe'] as const;
@@ -17,22 +18,10 @@ const ROWS_PER_FILE = 37_500; // 2 appends × 4 regions × 37,500 = 300,000 rows
 const BATCH = 12_500;
 const BASE_MS = Date.UTC(2024, 0, 1);
 
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** The rows of one data file, generated batch by batch as columns. */
 function orders(append: number, regionIndex: number) {
   const region = REGIONS[regionIndex];
-  const random = rng(1 + append * 16 + regionIndex);
+  const random = mulberry32(1 + append * 16 + regionIndex);
   const firstId = (append * REGIONS.length + regionIndex) * ROWS_PER_FILE;
   return {
     batches: ROWS_PER_FILE / BATCH,

@@ -7,43 +7,20 @@ from_metadata's own time, firstBatchSeconds includes it.
 
 from __future__ import annotations
 
-import json
-import resource
 import sys
 import time
 
-
-def _peak_rss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+from bench_timing import peak_rss_bytes, stream_and_report
 
 
 def main(metadata_path: str) -> None:
     from pyiceberg.table import StaticTable
 
-    baseline = _peak_rss_bytes()
+    baseline = peak_rss_bytes()
     started = time.monotonic()
     table = StaticTable.from_metadata(metadata_path)
     loaded = time.monotonic() - started
-    reader = table.scan().to_arrow_batch_reader()
-    first_batch = None
-    rows = batches = 0
-    for batch in reader:
-        if first_batch is None:
-            first_batch = time.monotonic() - started
-        rows += batch.num_rows
-        batches += 1
-    seconds = time.monotonic() - started
-    print(json.dumps({
-        "reader": "pyiceberg",
-        "rows": rows,
-        "batches": batches,
-        "seconds": round(seconds, 3),
-        "firstBatchSeconds": round(first_batch or seconds, 3),
-        "loadSeconds": round(loaded, 3),
-        "rowsPerSecond": round(rows / seconds),
-        "peakRssBytes": _peak_rss_bytes(),
-        "baselineRssBytes": baseline,
-    }))
+    stream_and_report("pyiceberg", started, table.scan().to_arrow_batch_reader(), lambda: loaded, baseline)
 
 
 if __name__ == "__main__":

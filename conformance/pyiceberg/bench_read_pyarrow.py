@@ -9,45 +9,27 @@ open the first file (its footer read), firstBatchSeconds includes it.
 
 from __future__ import annotations
 
-import json
-import resource
 import sys
 import time
 
 import pyarrow.parquet as pq
 
-
-def _peak_rss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+from bench_timing import peak_rss_bytes, stream_and_report
 
 
 def main(paths: list[str]) -> None:
-    baseline = _peak_rss_bytes()
+    baseline = peak_rss_bytes()
     started = time.monotonic()
-    loaded = None
-    first_batch = None
-    rows = batches = 0
-    for path in paths:
-        with pq.ParquetFile(path) as f:
-            if loaded is None:
-                loaded = time.monotonic() - started
-            for batch in f.iter_batches():
-                if first_batch is None:
-                    first_batch = time.monotonic() - started
-                rows += batch.num_rows
-                batches += 1
-    seconds = time.monotonic() - started
-    print(json.dumps({
-        "reader": "pyarrow",
-        "rows": rows,
-        "batches": batches,
-        "seconds": round(seconds, 3),
-        "firstBatchSeconds": round(first_batch or seconds, 3),
-        "loadSeconds": round(loaded or 0, 3),
-        "rowsPerSecond": round(rows / seconds),
-        "peakRssBytes": _peak_rss_bytes(),
-        "baselineRssBytes": baseline,
-    }))
+    loaded: list[float] = []
+
+    def batches():
+        for path in paths:
+            with pq.ParquetFile(path) as f:
+                if not loaded:
+                    loaded.append(time.monotonic() - started)
+                yield from f.iter_batches()
+
+    stream_and_report("pyarrow", started, batches(), lambda: loaded[0] if loaded else None, baseline)
 
 
 if __name__ == "__main__":

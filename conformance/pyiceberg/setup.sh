@@ -1,59 +1,8 @@
 #!/usr/bin/env bash
 # Makes conformance/pyiceberg/.venv the pinned PyIceberg environment of requirements.txt
-# (idempotent; instant when it is already up to date).
-#
-# The virtualenv itself lives in a per-machine cache keyed by the Python version and the sha256 of
-# requirements.txt, ${XDG_CACHE_HOME:-~/.cache}/iceberg-rx/pyiceberg-venv/py<X.Y>-<sha>, and .venv is
-# a symlink to it, so a fresh clone (CI) pays for the pip install once per machine and version.
-# A real .venv folder that already matches the requirements is kept as it is.
-# Exit status 1 with one line on stderr saying what is missing when it cannot be set up.
+# (idempotent; instant when it is already up to date), through test/setup/cached-venv.sh: the
+# virtualenv lives in ${XDG_CACHE_HOME:-~/.cache}/iceberg-rx/pyiceberg-venv/py<X.Y>-<sha> and .venv
+# links to it. Exit status 1 with one line on stderr saying what is missing when it cannot be set up.
 set -euo pipefail
-export PYTHONDONTWRITEBYTECODE=1
 here="$(cd "$(dirname "$0")" && pwd)"
-venv="$here/.venv"
-python="${PYTHON:-python3}"
-want="$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)"
-
-valid() { [[ -x "$1/bin/python" && -f "$1/.requirements.sha256" && "$(cat "$1/.requirements.sha256")" == "$want" ]]; }
-
-if valid "$venv"; then
-  exit 0
-fi
-if ! command -v "$python" >/dev/null 2>&1; then
-  echo "PyIceberg cross-check not set up: $python not found" >&2
-  exit 1
-fi
-pyver="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
-cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/iceberg-rx/pyiceberg-venv"
-cached="$cache_root/py$pyver-${want:0:16}"
-mkdir -p "$cache_root"
-
-# One installer at a time per cache entry; a run that died half-way left no stamp and is redone.
-exec 9>"$cached.lock"
-flock 9
-if ! valid "$cached"; then
-  rm -rf "$cached"
-  if ! "$python" -m venv "$cached" 2>"$cached.log"; then
-    echo "PyIceberg cross-check not set up: '$python -m venv' failed ($(tail -n 1 "$cached.log"))" >&2
-    rm -rf "$cached"
-    exit 1
-  fi
-  if ! "$cached/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$here/requirements.txt" >"$cached.log" 2>&1; then
-    echo "PyIceberg cross-check not set up: pip install of requirements.txt failed ($(grep -m1 -E 'ERROR|error' "$cached.log" || tail -n 1 "$cached.log"))" >&2
-    rm -rf "$cached"
-    exit 1
-  fi
-  "$cached/bin/python" -c 'import pyiceberg, pyarrow, sqlalchemy'
-  echo "$want" >"$cached/.requirements.sha256"
-  echo "PyIceberg environment installed in $cached"
-fi
-flock -u 9
-
-# Point .venv at the cached environment (replacing a stale folder or link).
-if [[ -L "$venv" || ! -e "$venv" ]]; then
-  ln -sfn "$cached" "$venv"
-else
-  rm -rf "$venv"
-  ln -s "$cached" "$venv"
-fi
-echo "PyIceberg environment ready: $venv -> $cached"
+exec bash "$here/../../test/setup/cached-venv.sh" "$here" pyiceberg-venv "PyIceberg cross-check" 'import pyiceberg, pyarrow, sqlalchemy' python

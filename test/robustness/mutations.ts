@@ -3,18 +3,7 @@
  * (truncation, bit flips, a cut slice, appended junk, a length field overwritten) chosen and
  * parameterised from that PRNG only, so a case number always means the same corruption.
  */
-
-/** A deterministic PRNG in [0, 1): mulberry32 (small, fast, good enough to pick corruptions). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../helpers/seeded-random.ts';
 
 /** What kind of file a mutation hits (decides which length fields it knows). */
 export type FileFormat = 'parquet' | 'puffin' | 'avro' | 'json';

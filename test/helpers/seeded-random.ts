@@ -1,0 +1,16 @@
+/**
+ * A small seeded PRNG for generated data and seeded test cases: the same seed always gives the same
+ * sequence, so a generated table or a case number always means the same thing.
+ */
+
+/** mulberry32: uniform numbers in [0, 1) from a 32-bit seed (small and fast; not for cryptography). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
