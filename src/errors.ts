@@ -14,6 +14,11 @@
  * - `feature_unsupported`: valid Iceberg that this reader does not implement (e.g. ORC data files).
  * - `path_refused`: a metadata file points outside the table root and no location map covers it.
  * - `type_mismatch`: a file's column cannot be read as the table's type (no allowed promotion).
+ * - `unauthorized`: a catalog or object store refused the credentials (HTTP 401), after any refresh.
+ * - `forbidden`: the credentials are valid but not allowed this table or namespace (HTTP 403).
+ * - `unavailable`: a catalog or service is down or overloaded (refused connection, 5xx) after its retries.
+ * - `non_append_snapshot`: an incremental scan or watch met a snapshot that is not an append
+ *   (`overwrite`, `delete`, a `replace` that changes data) and was not told to skip it.
  */
 export type ErrorCode =
   | 'invalid_argument'
@@ -23,7 +28,11 @@ export type ErrorCode =
   | 'aborted'
   | 'feature_unsupported'
   | 'path_refused'
-  | 'type_mismatch';
+  | 'type_mismatch'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'unavailable'
+  | 'non_append_snapshot';
 
 /** Extra values that locate an error: file path, snapshot id, field id, JSON path... */
 export type ErrorContext = Readonly<Record<string, string | number | bigint | boolean | undefined>>;

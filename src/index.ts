@@ -22,6 +22,7 @@ export type { TableFileIO } from './io/table-file-io.ts';
 export { loadTable } from './table/load-table.ts';
 export type { LoadTableOptions } from './table/load-table.ts';
 export { Table } from './table/table.ts';
+export type { TableSource } from './table/table.ts';
 export type { TableMetadata } from './metadata/table-metadata.ts';
 export type { Snapshot, SnapshotId, SnapshotRef, SnapshotLogEntry } from './metadata/snapshot.ts';
 export type { PartitionSpec, PartitionField } from './metadata/partition-spec.ts';

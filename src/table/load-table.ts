@@ -82,7 +82,14 @@ export async function loadTable(location: string, options: LoadTableOptions = {}
     ...(options.locationMap !== undefined ? { locationMap: options.locationMap } : {}),
     ...(allowedLocations !== undefined ? { allowedLocations } : {}),
   });
-  return new Table(metadata, tableIO, metadataFile, options.plugins ?? defaultScanPlugins());
+  // A refresh reads the metadata folder again: the one given, or the one holding the given file
+  // (a metadata file kept outside a `metadata/` folder can only be read again as it is).
+  const folder = !isFile ? where : basename(dirname(metadataFile)) === 'metadata' ? dirname(dirname(metadataFile)) : undefined;
+  const reloadFrom = folder ?? metadataFile;
+  const { signal: _loadSignal, ...reloadOptions } = options;
+  const reload: LoadTableOptions = { ...reloadOptions, io, ...(allowedLocations !== undefined ? { allowedLocations } : {}) };
+  const source = { name: reloadFrom, load: (signal?: AbortSignal) => loadTable(reloadFrom, signal !== undefined ? { ...reload, signal } : reload) };
+  return new Table(metadata, tableIO, metadataFile, options.plugins ?? defaultScanPlugins(), source);
 }
 
 /** Local prefixes made absolute like the table location (URLs and `'*'` unchanged). */

@@ -2,6 +2,7 @@
  * `Table`: a loaded Iceberg table (metadata plus the `FileIO` that resolves its files) and the
  * entry point of scans.
  */
+import { IcebergScanError } from '../errors.ts';
 import type { TableFileIO } from '../io/table-file-io.ts';
 import { nameMappingFromProperties, type NameMapping } from '../metadata/name-mapping.ts';
 import type { PartitionSpec } from '../metadata/partition-spec.ts';
@@ -14,20 +15,50 @@ import { TableScan, type TableScanOptions } from './table-scan.ts';
 
 export type { ScanPlugins } from './scan-plugins.ts';
 
-/** A loaded table. Immutable: reload to see new commits. */
+/**
+ * Where a table's newer versions come from: the catalog that named it, or the metadata folder it
+ * was loaded from. `Table.refresh` asks it.
+ */
+export interface TableSource {
+  /** What the table is known by, for messages: `rest catalog prod: analytics.events`, or the metadata folder. */
+  readonly name: string;
+  /** Loads the table's current version. */
+  load(signal?: AbortSignal): Promise<Table>;
+}
+
+/** A loaded table. Immutable: `refresh()` returns the newer version. */
 export class Table {
   /**
    * @param metadata The parsed table metadata.
    * @param io Resolves and opens the table's files (moved-table aware).
    * @param metadataLocation The metadata file this table was loaded from.
    * @param plugins Filter and delete stages used by scans.
+   * @param source Where `refresh()` finds newer versions (none: `refresh()` fails with `invalid_argument`).
    */
   constructor(
     readonly metadata: TableMetadata,
     readonly io: TableFileIO,
     readonly metadataLocation: string,
     readonly plugins: ScanPlugins = {},
+    readonly source?: TableSource,
   ) {}
+
+  /**
+   * Loads the table's current version from where this one came from: its catalog, or its
+   * metadata folder (`version-hint.text`, else the newest metadata file). This table is unchanged.
+   *
+   * @param signal Aborts the reload.
+   * @returns The current version (this table's metadata when nothing was committed since).
+   */
+  async refresh(signal?: AbortSignal): Promise<Table> {
+    if (this.source === undefined) {
+      throw new IcebergScanError('invalid_argument', 'this table has no source to refresh from (it was constructed directly)', {
+        path: this.metadataLocation,
+        expected: 'a table from loadTable or a catalog',
+      });
+    }
+    return this.source.load(signal);
+  }
 
   /** The current schema. */
   schema(): Schema {

@@ -29,9 +29,10 @@ const SEED = 0x1ceb3;
 const HANG_MS = 15_000;
 
 /** Every code of `ErrorCode` (src/errors.ts): the stable codes a failure may carry. */
-const STABLE_CODES: readonly ErrorCode[] = [
-  'invalid_argument', 'data_invalid', 'not_found', 'io_failed', 'aborted', 'feature_unsupported', 'path_refused', 'type_mismatch',
-];
+const STABLE_CODES = Object.keys({
+  invalid_argument: true, data_invalid: true, not_found: true, io_failed: true, aborted: true, feature_unsupported: true,
+  path_refused: true, type_mismatch: true, unauthorized: true, forbidden: true, unavailable: true, non_append_snapshot: true,
+} satisfies Record<ErrorCode, true>) as ErrorCode[];
 
 type TargetKind = 'data' | 'delete' | 'manifest' | 'manifest-list' | 'metadata';
 /** How often each kind of file is hit (out of the sum). */
