@@ -29,12 +29,26 @@ export type { PartitionSpec, PartitionField } from './metadata/partition-spec.ts
 export type { Schema, NestedField, IcebergType, PrimitiveType, StructType, ListType, MapType } from './metadata/schema.ts';
 export type { NameMapping, MappedField } from './metadata/name-mapping.ts';
 
+// Catalogs
+export { connectCatalog } from './catalog/connect-catalog.ts';
+export type { CatalogOptions, NamedCatalogOptions } from './catalog/connect-catalog.ts';
+export type { Catalog, CatalogLoadOptions, Namespace, TableIdentifier } from './catalog/catalog.ts';
+export type { CatalogTableOptions } from './catalog/catalog-table.ts';
+export type { RestCatalogOptions } from './catalog/rest-catalog.ts';
+export type { RestRetryOptions } from './catalog/rest-http.ts';
+export type { SqlCatalogOptions } from './catalog/sql-catalog.ts';
+export type { PyIcebergConfigSources } from './catalog/pyiceberg-config.ts';
+
 // Planning
 export { TableScan } from './table/table-scan.ts';
 export type { TableScanOptions } from './table/table-scan.ts';
 export type { SnapshotSelection } from './table/select-snapshot.ts';
 export type { FileScanTask, FileScanTaskInput } from './task/file-scan-task.ts';
 export type { ContentFile, DataFile, DeleteFile } from './metadata/content-file.ts';
+
+// Incremental scans and live tails
+export type { TableCommit, WatchOptions, WatchCheckpoint } from './watch/watch-table.ts';
+export type { RefreshRetryOptions } from './watch/refresh-retry.ts';
 
 // Reading tasks
 export { scanTasks, scanTasksIterable } from './scan/scan-tasks.ts';

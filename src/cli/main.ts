@@ -1,16 +1,20 @@
 /**
- * The `iceberg-rx` program: parses the command line and runs `scan`, `inspect`, `plan` or `count`.
+ * The `iceberg-rx` program: parses the command line and runs `scan`, `inspect`, `plan`, `count`, `list`, `tail`, `dispatch` or `worker`.
  */
 import { describeError, exitCodeOf, UsageError } from './cli-error.ts';
 import { processEnv, type CliEnv } from './cli-env.ts';
-import { COUNT_HELP, INSPECT_HELP, MAIN_HELP, PLAN_HELP, SCAN_HELP } from './help-text.ts';
+import { COUNT_HELP, INSPECT_HELP, LIST_HELP, MAIN_HELP, PLAN_HELP, SCAN_HELP, TAIL_HELP } from './help-text.ts';
+import { runTail } from './tail-command.ts';
+import { DISPATCH_HELP, runDispatch } from './dispatch-command.ts';
+import { runWorker, WORKER_HELP } from './worker-command.ts';
+import { runList } from './list-command.ts';
 import { runCount } from './count-command.ts';
 import { runInspect } from './inspect-command.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 import { runPlan } from './plan-command.ts';
 import { runScan } from './scan-command.ts';
 
-const HELP = { scan: SCAN_HELP, inspect: INSPECT_HELP, plan: PLAN_HELP, count: COUNT_HELP } as const;
+const HELP = { scan: SCAN_HELP, inspect: INSPECT_HELP, plan: PLAN_HELP, count: COUNT_HELP, list: LIST_HELP, tail: TAIL_HELP, dispatch: DISPATCH_HELP, worker: WORKER_HELP } as const;
 
 /**
  * Runs one `iceberg-rx` command line and resolves with its exit code (0 done, 1 failed, 2 bad
@@ -30,6 +34,10 @@ export async function main(argv: readonly string[], env: CliEnv = processEnv()):
       case 'inspect': return await runInspect(line, env);
       case 'plan': return await runPlan(line, env);
       case 'count': return await runCount(line, env);
+      case 'list': return await runList(line, env);
+      case 'tail': return await runTail(line, env);
+      case 'dispatch': return await runDispatch(line, env);
+      case 'worker': return await runWorker(line, env);
     }
   } catch (error) {
     env.stderr.write(describeError(error));

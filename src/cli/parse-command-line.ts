@@ -4,6 +4,11 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli-error.ts';
+import { CATALOG_OPTIONS, parseCatalogChoice, type CatalogChoice } from './catalog-options.ts';
+import { parseListCommand, type ListCommandOptions } from './list-command.ts';
+import { parseTailCommand, type TailCommandOptions } from './tail-command.ts';
+import { parseDispatchCommand, type DispatchCommandOptions } from './dispatch-command.ts';
+import { parseWorkerCommand, type WorkerCommandOptions } from './worker-command.ts';
 
 /** Output formats of `scan`. */
 export type OutputFormat = 'ndjson' | 'csv' | 'arrow' | 'table';
@@ -14,10 +19,16 @@ export interface SnapshotChoice {
   readonly ref?: string;
   /** Epoch milliseconds. */
   readonly asOf?: number;
+  /** `--from-snapshot`: incremental append scan after this snapshot (exclusive). */
+  readonly fromSnapshotId?: string;
+  /** `--to-snapshot`: incremental append scan up to this snapshot (inclusive; default current). */
+  readonly toSnapshotId?: string;
+  /** `--skip-non-appends`: skip overwrite/delete snapshots of an incremental range instead of failing. */
+  readonly skipNonAppends?: boolean;
 }
 
 /** Parsed `scan` options. */
-export interface ScanCommandOptions extends SnapshotChoice {
+export interface ScanCommandOptions extends SnapshotChoice, CatalogChoice {
   readonly command: 'scan';
   readonly table: string;
   readonly format?: OutputFormat;
@@ -39,7 +50,7 @@ export interface ScanCommandOptions extends SnapshotChoice {
 }
 
 /** Parsed `inspect` options. */
-export interface InspectCommandOptions {
+export interface InspectCommandOptions extends CatalogChoice {
   readonly command: 'inspect';
   readonly table: string;
   readonly json: boolean;
@@ -51,7 +62,7 @@ export interface InspectCommandOptions {
 }
 
 /** Parsed `plan` options. */
-export interface PlanCommandOptions extends SnapshotChoice {
+export interface PlanCommandOptions extends SnapshotChoice, CatalogChoice {
   readonly command: 'plan';
   readonly table: string;
   readonly filter?: string;
@@ -65,7 +76,7 @@ export interface PlanCommandOptions extends SnapshotChoice {
 }
 
 /** Parsed `count` options. */
-export interface CountCommandOptions extends SnapshotChoice {
+export interface CountCommandOptions extends SnapshotChoice, CatalogChoice {
   readonly command: 'count';
   readonly table: string;
   readonly filter?: string;
@@ -84,14 +95,21 @@ export type CommandLine =
   | InspectCommandOptions
   | PlanCommandOptions
   | CountCommandOptions
-  | { readonly command: 'help'; readonly topic?: 'scan' | 'inspect' | 'plan' | 'count' };
+  | ListCommandOptions
+  | TailCommandOptions
+  | DispatchCommandOptions
+  | WorkerCommandOptions
+  | { readonly command: 'help'; readonly topic?: 'scan' | 'inspect' | 'plan' | 'count' | 'list' | 'tail' | 'dispatch' | 'worker' };
 
-const COMMANDS = ['scan', 'inspect', 'plan', 'count'] as const;
+const COMMANDS = ['scan', 'inspect', 'plan', 'count', 'list', 'tail', 'dispatch', 'worker'] as const;
 type CommandName = (typeof COMMANDS)[number];
 
-const MAP = { map: { type: 'string', multiple: true }, 'allow-location': { type: 'string', multiple: true }, prop: { type: 'string', multiple: true } } as const;
+const MAP = { map: { type: 'string', multiple: true }, 'allow-location': { type: 'string', multiple: true }, prop: { type: 'string', multiple: true }, ...CATALOG_OPTIONS } as const;
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
-const SNAPSHOT = { snapshot: { type: 'string' }, ref: { type: 'string' }, 'as-of': { type: 'string' } } as const;
+const SNAPSHOT = {
+  snapshot: { type: 'string' }, ref: { type: 'string' }, 'as-of': { type: 'string' },
+  'from-snapshot': { type: 'string' }, 'to-snapshot': { type: 'string' }, 'skip-non-appends': { type: 'boolean' },
+} as const;
 
 function positiveInt(name: string, text: string | undefined, command: string, allowZero = false): number | undefined {
   if (text === undefined) return undefined;
@@ -114,13 +132,22 @@ export function parseAsOf(text: string | undefined, command: string): number | u
   return ms;
 }
 
-function parseSnapshot(values: { snapshot?: string; ref?: string; 'as-of'?: string }, command: string): SnapshotChoice {
+function parseSnapshot(
+  values: { snapshot?: string; ref?: string; 'as-of'?: string; 'from-snapshot'?: string; 'to-snapshot'?: string; 'skip-non-appends'?: boolean },
+  command: string,
+): SnapshotChoice {
   const chosen = [values.snapshot, values.ref, values['as-of']].filter((v) => v !== undefined).length;
   if (chosen > 1) throw new UsageError('use only one of --snapshot, --ref and --as-of', command);
-  if (values.snapshot !== undefined && !/^-?\d+$/.test(values.snapshot.trim())) {
-    throw new UsageError(`--snapshot expects a snapshot id (digits), got ${JSON.stringify(values.snapshot)}`, command);
+  const incremental = values['from-snapshot'] !== undefined || values['to-snapshot'] !== undefined;
+  if (incremental && chosen > 0) throw new UsageError('--from-snapshot / --to-snapshot (an incremental scan) cannot be combined with --snapshot, --ref or --as-of', command);
+  for (const name of ['snapshot', 'from-snapshot', 'to-snapshot'] as const) {
+    const v = values[name];
+    if (v !== undefined && !/^-?\d+$/.test(v.trim())) throw new UsageError(`--${name} expects a snapshot id (digits), got ${JSON.stringify(v)}`, command);
   }
   return {
+    ...(values['from-snapshot'] !== undefined ? { fromSnapshotId: values['from-snapshot'].trim() } : {}),
+    ...(values['to-snapshot'] !== undefined ? { toSnapshotId: values['to-snapshot'].trim() } : {}),
+    ...(values['skip-non-appends'] === true ? { skipNonAppends: true } : {}),
     ...(values.snapshot !== undefined ? { snapshotId: values.snapshot.trim() } : {}),
     ...(values.ref !== undefined ? { ref: values.ref } : {}),
     ...(values['as-of'] !== undefined ? { asOf: parseAsOf(values['as-of'], command) } : {}),
@@ -162,7 +189,7 @@ export function parseAllowedLocations(values: string[] | undefined, command: str
 }
 
 function oneTable(positionals: string[], command: string): string {
-  if (positionals.length === 0) throw new UsageError(`${command}: missing <table> (a table directory or metadata file)`, command);
+  if (positionals.length === 0) throw new UsageError(`${command}: missing <table> (a table directory or metadata file, or ns.table with -c NAME / --uri URI)`, command);
   if (positionals.length > 1) throw new UsageError(`${command}: unexpected argument ${JSON.stringify(positionals[1])}`, command);
   return positionals[0];
 }
@@ -198,6 +225,7 @@ function parseScan(args: string[]): CommandLine {
   return {
     command: 'scan',
     table: oneTable(positionals, 'scan'),
+    ...parseCatalogChoice(values, 'scan'),
     ...(format !== undefined ? { format: format as OutputFormat } : {}),
     ...(select !== undefined ? { select } : {}),
     ...(values.filter !== undefined ? { filter: values.filter } : {}),
@@ -223,6 +251,7 @@ function parseInspect(args: string[]): CommandLine {
   return {
     command: 'inspect',
     table: oneTable(positionals, 'inspect'),
+    ...parseCatalogChoice(values, 'inspect'),
     json: values.json === true,
     locationMap: parseLocationMap(values.map, 'inspect'),
     properties: parseProperties(values.prop, 'inspect'),
@@ -241,6 +270,7 @@ function parsePlan(args: string[]): CommandLine {
   return {
     command: 'plan',
     table: oneTable(positionals, 'plan'),
+    ...parseCatalogChoice(values, 'plan'),
     ...(values.filter !== undefined ? { filter: values.filter } : {}),
     ...parseSnapshot(values, 'plan'),
     json: values.json === true,
@@ -262,6 +292,7 @@ function parseCount(args: string[]): CommandLine {
   return {
     command: 'count',
     table: oneTable(positionals, 'count'),
+    ...parseCatalogChoice(values, 'count'),
     ...(values.filter !== undefined ? { filter: values.filter } : {}),
     ...parseSnapshot(values, 'count'),
     caseSensitive: !values['case-insensitive'],
@@ -284,7 +315,11 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     case 'inspect': return parseInspect(rest);
     case 'plan': return parsePlan(rest);
     case 'count': return parseCount(rest);
+    case 'list': return parseListCommand(rest);
+    case 'tail': return parseTailCommand(rest);
+    case 'dispatch': return parseDispatchCommand(rest);
+    case 'worker': return parseWorkerCommand(rest);
     default:
-      throw new UsageError(`unknown command ${JSON.stringify(first)} (expected scan, inspect, plan or count; see --help)`);
+      throw new UsageError(`unknown command ${JSON.stringify(first)} (expected scan, inspect, plan, count, list, tail, dispatch or worker; see --help)`);
   }
 }

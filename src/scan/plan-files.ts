@@ -18,6 +18,7 @@ import { DeleteFileIndex } from './delete-file-index.ts';
 import type { FileScanTask } from '../task/file-scan-task.ts';
 import type { ContentFile } from '../metadata/content-file.ts';
 import type { ScanStats } from '../task/scan-stats.ts';
+import { addedManifests, isAddedBy } from '../incremental/added-manifests.ts';
 
 /** Manifests read at once: 8. Manifests are small (KiB to a few MiB) and decode in microseconds per entry, so overlapping their I/O latency is what matters. */
 export const DEFAULT_MANIFEST_CONCURRENCY = 8;
@@ -53,6 +54,12 @@ export interface PlanFilesOptions extends PlanPruning {
   readonly signal?: AbortSignal;
   /** Pruning counters are added here. */
   readonly stats?: ScanStats;
+  /**
+   * Incremental planning: only the data files these append snapshots added (the ADDED entries of
+   * the manifests each one added, by `added_snapshot_id`); no other manifest and no delete
+   * manifest is read. `snapshot` is then the range's end (for specs and schemas only).
+   */
+  readonly addedBy?: readonly Snapshot[];
 }
 
 /**
@@ -119,7 +126,9 @@ export async function preparePlan(options: PlanFilesOptions): Promise<PreparedPl
     return true;
   };
 
-  const manifests = (await listManifests(snapshot, io, signal)).filter(keepManifest);
+  const added = options.addedBy === undefined ? undefined : await addedManifests(options.addedBy, (s) => listManifests(s, io, signal));
+  const addedIn = new Map(added?.map((a) => [a.manifest, a.addedBy]));
+  const manifests = (added?.map((a) => a.manifest) ?? (await listManifests(snapshot, io, signal))).filter(keepManifest);
   const deleteManifests = manifests.filter((m) => m.content === 'deletes');
   if (deleteManifests.length > 0) {
     const decoded = await lastValueFrom(from(deleteManifests).pipe(mergeMap(read, concurrency), toArray()));
@@ -134,7 +143,11 @@ export async function preparePlan(options: PlanFilesOptions): Promise<PreparedPl
           from(read(m)).pipe(
             concatMap((d) =>
               from(d.entries).pipe(
-                filter((e) => e.file.content === 'data' && keepFile(e.file, d.spec)),
+                filter((e) => {
+                  if (e.file.content !== 'data') return false;
+                  const by = addedIn.get(m);
+                  return (by === undefined || isAddedBy(e, by)) && keepFile(e.file, d.spec);
+                }),
                 map((e): FileScanTask => {
                   const residual = options.residualFor?.(e.file, d.spec);
                   return {
@@ -174,7 +187,7 @@ export function withAbort<T>(outer: AbortSignal | undefined, body: (signal: Abor
 }
 
 /** The manifests of a snapshot: from its manifest list, or (v1) its inline `manifests`. */
-async function listManifests(snapshot: Snapshot, io: FileIO, signal: AbortSignal): Promise<ManifestFile[]> {
+export async function listManifests(snapshot: Snapshot, io: FileIO, signal: AbortSignal): Promise<ManifestFile[]> {
   if (snapshot.manifestList !== undefined) {
     const bytes = await readWholeFile(io.newInputFile(snapshot.manifestList), signal);
     return readManifestList(bytes, snapshot.manifestList);

@@ -11,7 +11,9 @@ import { preparePlan, withAbort, type PlanFilesOptions } from '../scan/plan-file
 import { scanTasks, scanTasksIterable } from '../scan/scan-tasks.ts';
 import { createScanStats, type ScanStats } from '../task/scan-stats.ts';
 import type { BoundFilterPlan, ScanPlugins } from './scan-plugins.ts';
-import { selectSnapshot, type SelectedSnapshot, type SnapshotSelection } from './select-snapshot.ts';
+import { currentSchema, selectSnapshot, type SelectedSnapshot, type SnapshotSelection } from './select-snapshot.ts';
+import { resolveAppendRange, type AppendRange } from '../incremental/append-range.ts';
+import type { Snapshot } from '../metadata/snapshot.ts';
 import type { TableFileIO } from '../io/table-file-io.ts';
 import type { NameMapping } from '../metadata/name-mapping.ts';
 import type { TableMetadata } from '../metadata/table-metadata.ts';
@@ -25,8 +27,28 @@ export interface ScanSource {
   nameMapping(): NameMapping | undefined;
 }
 
-/** Options of `table.scan(...)`. At most one of `snapshotId`, `ref`, `asOf`. */
+/**
+ * Options of `table.scan(...)`. At most one of `snapshotId`, `ref`, `asOf`; or an incremental
+ * append scan with `fromSnapshotId` and/or `toSnapshotId` (not with the other three).
+ */
 export interface TableScanOptions extends SnapshotSelection {
+  /**
+   * Incremental append scan, exclusive start: only the rows of the data files that the `append`
+   * snapshots after this one (up to `toSnapshotId`) added. Must be an ancestor of `toSnapshotId`
+   * (`invalid_argument` otherwise) still in the metadata (`not_found` when expired). Read with the
+   * table's current schema; no delete file is read. Absent with `toSnapshotId`: from the first
+   * snapshot of its ancestry.
+   */
+  readonly fromSnapshotId?: number | bigint | string;
+  /** Incremental append scan, inclusive end (default: the current snapshot). */
+  readonly toSnapshotId?: number | bigint | string;
+  /**
+   * Incremental scans: skip `overwrite` and `delete` snapshots in the range instead of failing
+   * with `non_append_snapshot` (Spark's `streaming-skip-overwrite-snapshots` /
+   * `streaming-skip-delete-snapshots`). The files an overwrite added are then not read, and rows a
+   * skipped snapshot deleted are still returned. `replace` snapshots (compaction) are always skipped.
+   */
+  readonly skipNonAppends?: boolean;
   /** Column names to read (dotted paths for nested fields); default: every column of the schema. */
   readonly select?: readonly string[];
   /** Row filter: expression JSON or filter text (bound by the filter plugin). */
@@ -54,17 +76,37 @@ export interface TableScanOptions extends SnapshotSelection {
 /** A described scan. Every method runs the scan anew; `stats` describes the latest run. */
 export class TableScan {
   private readonly selected: SelectedSnapshot;
+  private readonly range: AppendRange | undefined;
   private latestStats: ScanStats = createScanStats();
 
   /**
    * @param table The table (its metadata, FileIO, plugins and name mapping).
-   * @param options The scan options. A missing snapshot or ref throws `not_found` here.
+   * @param options The scan options. A missing snapshot or ref throws `not_found` here, as do the
+   *   checks of an incremental range (`not_found`, `invalid_argument`, `non_append_snapshot`).
    */
   constructor(
     readonly table: ScanSource,
     readonly options: TableScanOptions = {},
   ) {
-    this.selected = selectSnapshot(table.metadata, options);
+    if (options.fromSnapshotId !== undefined || options.toSnapshotId !== undefined) {
+      const given = (['snapshotId', 'ref', 'asOf'] as const).filter((k) => options[k] !== undefined);
+      if (given.length > 0) {
+        throw new IcebergScanError('invalid_argument', `an incremental scan (fromSnapshotId/toSnapshotId) cannot also take ${given.join(', ')}`);
+      }
+      this.range = resolveAppendRange(table.metadata, options);
+      this.selected = { snapshot: this.range.to, schema: currentSchema(table.metadata) };
+    } else {
+      this.range = undefined;
+      this.selected = selectSnapshot(table.metadata, options);
+    }
+  }
+
+  /**
+   * Incremental scans: the append snapshots whose added files this scan reads, oldest first
+   * (undefined for a scan of one snapshot).
+   */
+  get appendSnapshots(): readonly Snapshot[] | undefined {
+    return this.range?.appends;
   }
 
   /** The snapshot this scan reads (undefined for a table without snapshots). */
@@ -181,6 +223,7 @@ export class TableScan {
       schema: this.selected.schema,
       signal,
       stats,
+      ...(this.range !== undefined ? { addedBy: this.range.appends } : {}),
       ...(this.options.planningConcurrency !== undefined ? { concurrency: this.options.planningConcurrency } : {}),
       ...(bound.pruneManifest ? { pruneManifest: bound.pruneManifest } : {}),
       ...(bound.pruneFile ? { pruneFile: bound.pruneFile } : {}),

@@ -12,6 +12,8 @@ import type { TableMetadata } from '../metadata/table-metadata.ts';
 import type { ScanPlugins } from './scan-plugins.ts';
 import { currentSchema } from './select-snapshot.ts';
 import { TableScan, type TableScanOptions } from './table-scan.ts';
+import type { Observable } from 'rxjs';
+import { watchTable, type TableCommit, type WatchOptions } from '../watch/watch-table.ts';
 
 export type { ScanPlugins } from './scan-plugins.ts';
 
@@ -103,5 +105,25 @@ export class Table {
    */
   scan(options: TableScanOptions = {}): TableScan {
     return new TableScan(this, options);
+  }
+
+  /**
+   * Tails the table: a cold Observable of the append snapshots committed after `fromSnapshotId`
+   * (default: the current snapshot), each a `TableCommit` with its rows as `batches`, in commit
+   * order, found by polling `refresh()` every `pollInterval` ms. The next commit comes once the
+   * previous one's `batches` subscription ended (`concatMap`), so reading never runs ahead of the
+   * consumer. Errors: `not_found` (start snapshot expired), `non_append_snapshot` (an overwrite or
+   * delete, unless `skipNonAppends`), the refresh's code once its retries are spent, `aborted`.
+   *
+   * ```text
+   * commits:   --a-----------b---
+   * concatMap(c => c.batches)
+   * output:    ---1-2|        -3|   (a's rows; b's rows; the checkpoint of each is c.checkpoint)
+   * ```
+   *
+   * @param options Start, interval, non-append handling, retry budget and each commit's scan options.
+   */
+  watch(options: WatchOptions = {}): Observable<TableCommit> {
+    return watchTable(this, options);
   }
 }
