@@ -62,6 +62,18 @@ const steps = [
       return { ok: false, tool: 'python3 + pip (moto[server])', reason };
     },
   },
+  {
+    // Apache Iceberg's REST catalog server (test/catalog): its Maven classpath (test/catalog/pom.xml)
+    // and the compiled loopback launcher, cached in ~/.cache/iceberg-rx/rest-catalog/<version-key>/.
+    name: 'rest-catalog',
+    required: 'ICEBERG_RX_REST',
+    run() {
+      const r = sh('bash', [join(root, 'test/catalog/setup-rest-catalog.sh')]);
+      if (r.status === 0) return { ok: true, detail: lastLine(r.stderr) || 'REST catalog server cached' };
+      const reason = lastLine(r.stderr).replace(/^REST catalog not set up: /, '') || `setup-rest-catalog.sh exited with ${r.status}`;
+      return { ok: false, tool: 'Java 17 + Maven (Iceberg REST catalog server)', reason };
+    },
+  },
 ];
 
 const status = { written: new Date().toISOString(), steps: {} };
