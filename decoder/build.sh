@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds decoder/iceberg-rx-decoder.wasm (committed) from decoder/ with the pinned toolchain.
+# Builds decoder/iceberg-rx-decoder.wasm and decoder/iceberg-rx-writer.wasm (both committed) from
+# decoder/ with the pinned toolchain.
 #
 #   bash decoder/build.sh           build and copy the module next to this script
 #   bash decoder/build.sh --check   build in a temporary target dir and fail if the result is not
-#                                   byte for byte the committed module
+#                                   byte for byte the committed modules
 #
 # The build is reproducible: paths that would end up in the module (cargo registry, toolchain,
 # this folder, the target dir) are remapped to fixed names, and the compile-time random seed of
@@ -13,7 +14,6 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
-module="$here/iceberg-rx-decoder.wasm"
 
 check=0
 case "${1:-}" in
@@ -69,18 +69,35 @@ export CARGO_TARGET_DIR="$target_dir"
 # Nothing from the environment should change the output.
 unset CARGO_BUILD_RUSTFLAGS CARGO_ENCODED_RUSTFLAGS CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS || true
 
+# Two modules from the one crate: the decoder (what scans, workers and web pages load) and, with
+# feature `writer`, the Parquet writer of the distributed outputs. The shared dependencies are
+# compiled once; each link keeps only what its exports reach.
+release="$target_dir/wasm32-unknown-unknown/release/iceberg_rx_decoder.wasm"
+built_decoder="$target_dir/iceberg-rx-decoder.wasm"
+built_writer="$target_dir/iceberg-rx-writer.wasm"
 cargo build --release --target wasm32-unknown-unknown --locked
-built="$target_dir/wasm32-unknown-unknown/release/iceberg_rx_decoder.wasm"
+cp "$release" "$built_decoder"
+cargo build --release --target wasm32-unknown-unknown --locked --features writer
+cp "$release" "$built_writer"
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
-if [ "$check" = 1 ]; then
-  [ -f "$module" ] || die "no committed module at $module: run bash decoder/build.sh"
-  if cmp -s "$built" "$module"; then
-    echo "decoder/build.sh --check: OK, the build matches the committed module ($(sha "$module"))"
+status=0
+for name in iceberg-rx-decoder iceberg-rx-writer; do
+  built="$target_dir/$name.wasm"
+  module="$here/$name.wasm"
+  if [ "$check" = 1 ]; then
+    if [ ! -f "$module" ]; then
+      echo "decoder/build.sh: no committed module at $module: run bash decoder/build.sh" >&2
+      status=1
+    elif cmp -s "$built" "$module"; then
+      echo "decoder/build.sh --check: OK, the build matches the committed $name.wasm ($(sha "$module"))"
+    else
+      echo "decoder/build.sh: the build of $name.wasm ($(sha "$built"), $(wc -c <"$built") bytes) differs from the committed $module ($(sha "$module"), $(wc -c <"$module") bytes): rebuild with bash decoder/build.sh and commit it, or find what made the build differ" >&2
+      status=1
+    fi
   else
-    die "the build ($(sha "$built"), $(wc -c <"$built") bytes) differs from the committed $module ($(sha "$module"), $(wc -c <"$module") bytes): rebuild with bash decoder/build.sh and commit it, or find what made the build differ"
+    cp "$built" "$module"
+    echo "decoder/build.sh: wrote $module ($(wc -c <"$module") bytes, sha256 $(sha "$module"))"
   fi
-else
-  cp "$built" "$module"
-  echo "decoder/build.sh: wrote $module ($(wc -c <"$module") bytes, sha256 $(sha "$module"))"
-fi
+done
+exit "$status"

@@ -9,6 +9,10 @@
 //!    interface struct array, which arrow-js-ffi's `parseRecordBatch` reads out of this memory;
 //! 4. `rg_close` frees the row group's bytes and state at once.
 //!
+//! The Parquet writer (`pw_*`, src/writer.rs, feature `writer`, its own module
+//! iceberg-rx-writer.wasm) goes the other way: Arrow IPC streams in, Parquet bytes out through
+//! arrow-rs's `ArrowWriter`; it shares nothing with the read path but `alloc`.
+//!
 //! Conventions: pointers and lengths are u32 (wasm32 `usize`); file offsets and sizes are f64
 //! (JS numbers) holding exact integers. A failing call returns null or -1 and leaves its message
 //! at `error_ptr`/`error_len`. Bad data is an error wherever arrow-rs returns one; the rest
@@ -19,6 +23,8 @@ mod error;
 mod footer;
 mod reader;
 mod regions;
+#[cfg(feature = "writer")]
+mod writer;
 
 use arrow_data::ffi::FFI_ArrowArray;
 use arrow_schema::ffi::FFI_ArrowSchema;
@@ -27,6 +33,8 @@ use footer::File;
 use reader::{Request, RowGroupReader};
 use std::alloc::Layout;
 use std::ptr::NonNull;
+#[cfg(feature = "writer")]
+use writer::ParquetWriter;
 
 /// A region of file bytes passed to `rg_open`: file bytes `[start, start + len)` at `ptr`.
 #[repr(C)]
@@ -265,5 +273,95 @@ pub unsafe extern "C" fn rg_schema(reader: *const RowGroupReader) -> *const FFI_
 pub unsafe extern "C" fn rg_close(reader: *mut RowGroupReader) {
     if !reader.is_null() {
         drop(Box::from_raw(reader));
+    }
+}
+
+/// Opens a Parquet writer in memory: `compression` 0 uncompressed, 1 Snappy, 2 Zstandard;
+/// `row_group_rows` the most rows per row group (0: arrow-rs's default). Returns null on error.
+#[cfg(feature = "writer")]
+#[no_mangle]
+pub extern "C" fn pw_open(compression: u32, row_group_rows: u32) -> *mut ParquetWriter {
+    match ParquetWriter::new(compression, row_group_rows) {
+        Ok(w) => Box::into_raw(Box::new(w)),
+        Err(e) => {
+            error::set(e);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// Writes the record batches of one Arrow IPC stream (schema message first), taking ownership of
+/// the `len` bytes at `ptr`. The first stream fixes the file's schema. Returns 0, or -1 on error.
+///
+/// # Safety
+/// `writer` must come from `pw_open` and not be closed; `ptr` must come from `alloc(len)`.
+#[cfg(feature = "writer")]
+#[no_mangle]
+pub unsafe extern "C" fn pw_write(writer: *mut ParquetWriter, ptr: *mut u8, len: usize) -> i32 {
+    let bytes = if len == 0 || ptr.is_null() { Vec::new() } else { Vec::from_raw_parts(ptr, len, len) };
+    match (*writer).write_ipc(bytes) {
+        Ok(()) => 0,
+        Err(e) => {
+            error::set(e);
+            -1
+        }
+    }
+}
+
+/// Writes the file's footer. Returns 0, or -1 on error (no stream was written).
+///
+/// # Safety
+/// `writer` must come from `pw_open` and not be closed.
+#[cfg(feature = "writer")]
+#[no_mangle]
+pub unsafe extern "C" fn pw_finish(writer: *mut ParquetWriter) -> i32 {
+    match (*writer).finish() {
+        Ok(()) => 0,
+        Err(e) => {
+            error::set(e);
+            -1
+        }
+    }
+}
+
+/// Address of the Parquet bytes produced since the last `pw_clear` (valid until the next `pw_*` call).
+///
+/// # Safety
+/// `writer` must come from `pw_open` and not be closed.
+#[cfg(feature = "writer")]
+#[no_mangle]
+pub unsafe extern "C" fn pw_output_ptr(writer: *mut ParquetWriter) -> *const u8 {
+    (*writer).output().as_ptr()
+}
+
+/// Length of the bytes at `pw_output_ptr`.
+///
+/// # Safety
+/// `writer` must come from `pw_open` and not be closed.
+#[cfg(feature = "writer")]
+#[no_mangle]
+pub unsafe extern "C" fn pw_output_len(writer: *mut ParquetWriter) -> usize {
+    (*writer).output().len()
+}
+
+/// Forgets the bytes at `pw_output_ptr` (the caller copied them out).
+///
+/// # Safety
+/// `writer` must come from `pw_open` and not be closed.
+#[cfg(feature = "writer")]
+#[no_mangle]
+pub unsafe extern "C" fn pw_clear(writer: *mut ParquetWriter) {
+    (*writer).clear_output();
+}
+
+/// Frees a writer, finished or not.
+///
+/// # Safety
+/// `writer` must come from `pw_open` and not be closed already.
+#[cfg(feature = "writer")]
+#[no_mangle]
+pub unsafe extern "C" fn pw_close(writer: *mut ParquetWriter) {
+    if !writer.is_null() {
+        drop(Box::from_raw(writer));
     }
 }

@@ -5,12 +5,12 @@
 import { Observable, concatAll, concatMap, defer, filter, lastValueFrom, map, reduce, toArray } from 'rxjs';
 import { Schema as ArrowSchema, Table as ArrowTable, type RecordBatch } from 'apache-arrow';
 import { IcebergScanError } from '../errors.ts';
-import { createProjectionPlanner } from '../projection/create-projection-planner.ts';
 import type { FileScanTask } from '../task/file-scan-task.ts';
 import { preparePlan, withAbort, type PlanFilesOptions } from '../scan/plan-files.ts';
 import { scanTasks, scanTasksIterable } from '../scan/scan-tasks.ts';
 import { createScanStats, type ScanStats } from '../task/scan-stats.ts';
 import type { BoundFilterPlan, ScanPlugins } from './scan-plugins.ts';
+import { bindFilter, checkDeletePlugin, readOptions, scanProjection } from './scan-setup.ts';
 import { currentSchema, selectSnapshot, type SelectedSnapshot, type SnapshotSelection } from './select-snapshot.ts';
 import { resolveAppendRange, type AppendRange } from '../incremental/append-range.ts';
 import type { Snapshot } from '../metadata/snapshot.ts';
@@ -199,20 +199,7 @@ export class TableScan {
   }
 
   private bindFilter(): BoundFilterPlan {
-    const filter = this.options.filter;
-    if (filter === undefined) return {};
-    const plugin = this.table.plugins.filter;
-    if (plugin === undefined) {
-      throw new IcebergScanError('feature_unsupported', 'this scan has a filter but no filter plugin is installed', {
-        expected: 'loadTable(..., { plugins: { filter } })',
-      });
-    }
-    return plugin(filter, {
-      schema: this.selected.schema,
-      specs: this.table.metadata.specs,
-      metadata: this.table.metadata,
-      caseSensitive: this.options.caseSensitive ?? true,
-    });
+    return bindFilter(this.table, this.selected.schema, this.options.filter, this.options.caseSensitive ?? true);
   }
 
   private planOptions(signal: AbortSignal, stats: ScanStats, bound: BoundFilterPlan): PlanFilesOptions {
@@ -248,18 +235,7 @@ export class TableScan {
    * (`countOnly`: no output column, only the helpers).
    */
   private projection(extraFieldIds: number[], countOnly = false) {
-    const { metadata } = this.table;
-    const nameMapping = this.table.nameMapping();
-    return createProjectionPlanner({
-      schema: this.selected.schema,
-      ...(countOnly ? { select: [] } : this.options.select !== undefined ? { select: [...this.options.select] } : {}),
-      caseSensitive: this.options.caseSensitive ?? true,
-      ...(nameMapping !== undefined ? { nameMapping } : {}),
-      specs: [...metadata.specs],
-      allSchemas: [...metadata.schemas],
-      formatVersion: metadata.formatVersion,
-      extraFieldIds,
-    });
+    return scanProjection(this.table, this.selected.schema, { select: this.options.select, caseSensitive: this.options.caseSensitive ?? true, extraFieldIds, countOnly });
   }
 
   /** Plans delete files, builds the projection, and returns the task stream plus scan options. */
@@ -267,31 +243,9 @@ export class TableScan {
     const stats = (this.latestStats = createScanStats());
     const bound = this.bindFilter();
     const plan = await preparePlan(this.planOptions(signal, stats, bound));
-    const projection = this.projection([...new Set([...(bound.extraFieldIds ?? []), ...plan.index.equalityFieldIds()])], countOnly);
-    const deletes = this.table.plugins.deletes;
-    const tasks = plan.tasks().pipe(
-      map((task) => {
-        if (task.deletes.length > 0 && deletes === undefined) {
-          throw new IcebergScanError('feature_unsupported', 'data file has delete files but no delete plugin is installed', {
-            path: task.dataFile.path,
-            expected: 'loadTable(..., { plugins: { deletes } })',
-            context: { deleteFiles: task.deletes.length },
-          });
-        }
-        return task;
-      }),
-    );
-    const options = {
-      io: this.table.io,
-      projection,
-      signal,
-      stats,
-      ...pick(this.options, ['batchSize', 'concurrency', 'limit', 'order', 'decodeWorkers', 'readAheadBytes'] as const),
-      ...(deletes !== undefined ? { deletes } : {}),
-      ...(bound.stage !== undefined ? { filter: bound.stage } : {}),
-      ...(bound.rowGroupFilter !== undefined ? { rowGroupFilter: bound.rowGroupFilter } : {}),
-      ...(bound.pageFilter !== undefined ? { pageFilter: bound.pageFilter } : {}),
-    };
+    const projection = this.projection([...(bound.extraFieldIds ?? []), ...plan.index.equalityFieldIds()], countOnly);
+    const tasks = plan.tasks().pipe(map((task) => checkDeletePlugin(this.table, task)));
+    const options = readOptions(this.table, projection, bound, signal, stats, pick(this.options, ['batchSize', 'concurrency', 'limit', 'order', 'decodeWorkers', 'readAheadBytes'] as const));
     return { tasks, options, bound };
   }
 }
