@@ -13,7 +13,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,14 @@ if (result.status !== 0) {
   process.exit(1);
 }
 writeFileSync(join(partial, stampName), hash);
+// The browser bundle's files in dist/browser/ are scripts/build-browser.mjs's (it has its own
+// staleness check): carried over the swap, next to tsc's output for src/browser/.
+if (existsSync(join(dist, 'browser'))) {
+  mkdirSync(join(partial, 'browser'), { recursive: true });
+  for (const name of readdirSync(join(dist, 'browser'))) {
+    if (!existsSync(join(partial, 'browser', name))) renameSync(join(dist, 'browser', name), join(partial, 'browser', name));
+  }
+}
 
 // Swap: dist → dist.old-<pid>, partial → dist. Another build may swap at the same moment: retry.
 const old = join(root, `dist.old-${process.pid}`);

@@ -16,8 +16,22 @@ export interface WorkerPort {
   postMessage(message: FromWorker, transfer: Transferable[]): void;
 }
 
-/** Runs `f` after the messages already queued (Node: `setImmediate`; browsers: a zero timeout). */
-const soon: (f: () => void) => void = typeof setImmediate === 'function' ? (f) => void setImmediate(f) : (f) => void setTimeout(f, 0);
+/**
+ * Runs `f` after the messages already queued (Node: `setImmediate`; browsers: a message on a
+ * `MessageChannel`, since nested zero timeouts are clamped to 4 ms there).
+ */
+const soon: (f: () => void) => void = typeof setImmediate === 'function' ? (f) => void setImmediate(f) : channelTask();
+
+/** A macrotask scheduler over a `MessageChannel` (browsers), in first-come order. */
+function channelTask(): (f: () => void) => void {
+  const queue: Array<() => void> = [];
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => queue.shift()?.();
+  return (f) => {
+    queue.push(f);
+    channel.port2.postMessage(null);
+  };
+}
 
 /**
  * Jobs open (their column chunks copied into the decoder's memory) at once per worker: 2. A job
