@@ -13,7 +13,7 @@
  * returns { ok: true, detail } or { ok: false, tool, reason }.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -63,6 +63,26 @@ const steps = [
     },
   },
   {
+    // redis-server from Debian's packages, for the distributed tests (test/distributed: BullMQ);
+    // installed only when missing (apt-get needs root and the network).
+    name: 'redis',
+    required: 'ICEBERG_RX_REDIS',
+    run() {
+      const version = () => spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+      let v = version();
+      if (v.status !== 0) {
+        const apt = (args) => sh('apt-get', args, { ...process.env, DEBIAN_FRONTEND: 'noninteractive' });
+        const update = apt(['update']);
+        if (update.status !== 0) return { ok: false, tool: 'redis-server (apt-get)', reason: `apt-get update failed: ${lastLine(update.stderr)}` };
+        const install = apt(['install', '-y', 'redis-server']);
+        if (install.status !== 0) return { ok: false, tool: 'redis-server (apt-get)', reason: `apt-get install -y redis-server failed: ${lastLine(install.stderr)}` };
+        v = version();
+        if (v.status !== 0) return { ok: false, tool: 'redis-server (apt-get)', reason: 'installed, but redis-server --version fails' };
+      }
+      return { ok: true, detail: lastLine(v.stdout).replace(/ sha=.*$/, '') };
+    },
+  },
+  {
     // Apache Iceberg's REST catalog server (test/catalog): its Maven classpath (test/catalog/pom.xml)
     // and the compiled loopback launcher, cached in ~/.cache/iceberg-rx/rest-catalog/<version-key>/.
     name: 'rest-catalog',
@@ -75,6 +95,27 @@ const steps = [
     },
   },
 ];
+
+steps.push({
+  // Debian's chromium, the headless browser of the browser tests (test/browser, driven by
+  // playwright-core); installed only when /usr/bin/chromium is missing (apt-get needs root and the network).
+  name: 'chromium',
+  required: 'ICEBERG_RX_BROWSER',
+  run() {
+    const chromium = process.env.ICEBERG_RX_CHROMIUM ?? '/usr/bin/chromium';
+    const version = () => spawnSync(chromium, ['--headless', '--no-sandbox', '--version'], { encoding: 'utf8' });
+    if (!existsSync(chromium)) {
+      const apt = (args) => sh('apt-get', args, { ...process.env, DEBIAN_FRONTEND: 'noninteractive' });
+      const update = apt(['update']);
+      if (update.status !== 0) return { ok: false, tool: 'chromium (apt-get)', reason: `apt-get update failed: ${lastLine(update.stderr)}` };
+      const install = apt(['install', '-y', 'chromium']);
+      if (install.status !== 0) return { ok: false, tool: 'chromium (apt-get)', reason: `apt-get install -y chromium failed: ${lastLine(install.stderr)}` };
+      if (!existsSync(chromium)) return { ok: false, tool: 'chromium (apt-get)', reason: `installed, but there is no ${chromium}` };
+    }
+    const v = version();
+    return v.status === 0 ? { ok: true, detail: lastLine(v.stdout) } : { ok: false, tool: 'chromium', reason: `${chromium} --version failed: ${lastLine(v.stderr ?? '')}` };
+  },
+});
 
 const status = { written: new Date().toISOString(), steps: {} };
 let failed = false;
