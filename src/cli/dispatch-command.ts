@@ -5,11 +5,11 @@
  * on stdout at the end. BullMQ is loaded only when this command runs.
  */
 import { parseArgs } from 'node:util';
-import { CATALOG_OPTIONS, parseCatalogChoice, type CatalogChoice } from './catalog-options.ts';
+import { parseCatalogChoice, type CatalogChoice } from './catalog-options.ts';
 import { describeError, exitCodeOf, EXIT_OK, UsageError } from './cli-error.ts';
 import type { CliEnv } from './cli-env.ts';
 import { commandScanOptions, loadCommandTable } from './command-table.ts';
-import { parseAllowedLocations, parseAsOf, parseLocationMap, parseProperties } from './parse-command-line.ts';
+import { HELP, MAP, oneTable, parseAllowedLocations, parseLocationMap, parseProperties, parseSelect, parseSnapshot, positiveInt, wrap } from './command-args.ts';
 import { formatBytes, formatCount } from './progress-display.ts';
 
 /** Help of `dispatch`. */
@@ -60,63 +60,44 @@ export interface DispatchCommandOptions extends CatalogChoice {
   readonly allowedLocations?: readonly string[] | '*';
 }
 
-function positive(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text.trim()) || Number(text) === 0) throw new UsageError(`--${name} expects a positive integer, got ${JSON.stringify(text)}`, 'dispatch');
-  return Number(text);
-}
-
 /** Parses the arguments after `dispatch`. */
 export function parseDispatchCommand(args: string[]): DispatchCommandOptions | { readonly command: 'help'; readonly topic: 'dispatch' } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' }, redis: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' },
-        compression: { type: 'string' }, queue: { type: 'string' }, attempts: { type: 'string' }, select: { type: 'string' },
-        filter: { type: 'string' }, snapshot: { type: 'string' }, ref: { type: 'string' }, 'as-of': { type: 'string' },
-        'batch-size': { type: 'string' }, 'case-insensitive': { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' },
-        map: { type: 'string', multiple: true }, 'allow-location': { type: 'string', multiple: true }, prop: { type: 'string', multiple: true },
-        ...CATALOG_OPTIONS,
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`dispatch: ${(error as Error).message}`, 'dispatch');
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = wrap('dispatch', () => parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      ...HELP, ...MAP,
+      redis: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' },
+      compression: { type: 'string' }, queue: { type: 'string' }, attempts: { type: 'string' }, select: { type: 'string' },
+      filter: { type: 'string' }, snapshot: { type: 'string' }, ref: { type: 'string' }, 'as-of': { type: 'string' },
+      'batch-size': { type: 'string' }, 'case-insensitive': { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' },
+    },
+  }));
   if (values.help) return { command: 'help', topic: 'dispatch' };
-  if (positionals.length === 0) throw new UsageError('dispatch: missing <table> (a table directory or metadata file)', 'dispatch');
-  if (positionals.length > 1) throw new UsageError(`dispatch: unexpected argument ${JSON.stringify(positionals[1])}`, 'dispatch');
+  const table = oneTable(positionals, 'dispatch');
   if (values.redis === undefined) throw new UsageError('dispatch: --redis <url> is required', 'dispatch');
   if (values.out === undefined || values.out.trim() === '') throw new UsageError('dispatch: --out <dir|s3://bucket/prefix> is required', 'dispatch');
   const format = values.format ?? 'arrow';
   if (format !== 'arrow' && format !== 'parquet') throw new UsageError(`--format expects arrow or parquet, got ${JSON.stringify(format)}`, 'dispatch');
   const compression = values.compression;
   if (compression !== undefined && !['zstd', 'snappy', 'none'].includes(compression)) throw new UsageError(`--compression expects zstd, snappy or none, got ${JSON.stringify(compression)}`, 'dispatch');
-  const chosen = [values.snapshot, values.ref, values['as-of']].filter((v) => v !== undefined).length;
-  if (chosen > 1) throw new UsageError('use only one of --snapshot, --ref and --as-of', 'dispatch');
-  if (values.snapshot !== undefined && !/^-?\d+$/.test(values.snapshot.trim())) throw new UsageError(`--snapshot expects a snapshot id (digits), got ${JSON.stringify(values.snapshot)}`, 'dispatch');
-  const select = values.select?.split(',').map((s) => s.trim());
-  if (select !== undefined && select.some((s) => s === '')) throw new UsageError('--select has an empty column name', 'dispatch');
+  const select = parseSelect(values.select, 'dispatch');
+  const batchSize = positiveInt('batch-size', values['batch-size'], 'dispatch');
   return {
     command: 'dispatch',
-    table: positionals[0]!,
+    table,
     ...parseCatalogChoice(values, 'dispatch'),
     redis: values.redis,
     out: values.out,
     format,
     ...(compression !== undefined ? { compression: compression as 'zstd' | 'snappy' | 'none' } : {}),
     queue: values.queue ?? 'iceberg-rx',
-    attempts: positive('attempts', values.attempts, 3),
+    attempts: positiveInt('attempts', values.attempts, 'dispatch') ?? 3,
     ...(select !== undefined ? { select } : {}),
     ...(values.filter !== undefined ? { filter: values.filter } : {}),
-    ...(values.snapshot !== undefined ? { snapshotId: values.snapshot.trim() } : {}),
-    ...(values.ref !== undefined ? { ref: values.ref } : {}),
-    ...(values['as-of'] !== undefined ? { asOf: parseAsOf(values['as-of'], 'dispatch') } : {}),
-    ...(values['batch-size'] !== undefined ? { batchSize: positive('batch-size', values['batch-size'], 1) } : {}),
+    ...parseSnapshot(values, 'dispatch'),
+    ...(batchSize !== undefined ? { batchSize } : {}),
     caseSensitive: !values['case-insensitive'],
     quiet: values.quiet === true,
     locationMap: parseLocationMap(values.map, 'dispatch'),

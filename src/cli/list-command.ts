@@ -8,7 +8,7 @@ import { describeError, exitCodeOf, EXIT_OK, UsageError } from './cli-error.ts';
 import type { CliEnv } from './cli-env.ts';
 import { CATALOG_OPTIONS, connectCommandCatalog, namesCatalog, parseCatalogChoice, type CatalogChoice } from './catalog-options.ts';
 import { createOutputSink } from './output-sink.ts';
-import { parseProperties } from './parse-command-line.ts';
+import { HELP, parseProperties, wrap } from './command-args.ts';
 
 /** Parsed `list` options. */
 export interface ListCommandOptions extends CatalogChoice {
@@ -26,18 +26,12 @@ export interface ListCommandOptions extends CatalogChoice {
  * @returns The options, or `help` when `--help` was given.
  */
 export function parseListCommand(args: string[]): ListCommandOptions | { readonly command: 'help'; readonly topic: 'list' } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' }, prop: { type: 'string', multiple: true }, ...CATALOG_OPTIONS },
-    });
-  } catch (error) {
-    throw new UsageError(`list: ${(error as Error).message}`, 'list');
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = wrap('list', () => parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { ...HELP, json: { type: 'boolean' }, prop: { type: 'string', multiple: true }, ...CATALOG_OPTIONS },
+  }));
   if (values.help) return { command: 'help', topic: 'list' };
   const choice = parseCatalogChoice(values, 'list');
   if (!namesCatalog(choice)) throw new UsageError('list: name a catalog with -c NAME (from .pyiceberg.yaml) or --uri URI (a REST catalog)', 'list');

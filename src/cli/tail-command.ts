@@ -8,12 +8,12 @@ import { parseArgs } from 'node:util';
 import { concatMap, from, type Subscription } from 'rxjs';
 import { isIcebergScanError } from '../errors.ts';
 import type { TableCommit, WatchOptions } from '../watch/watch-table.ts';
-import { CATALOG_OPTIONS, parseCatalogChoice, type CatalogChoice } from './catalog-options.ts';
+import { parseCatalogChoice, type CatalogChoice } from './catalog-options.ts';
 import { describeError, exitCodeOf, EXIT_OK, UsageError } from './cli-error.ts';
 import type { CliEnv } from './cli-env.ts';
 import { loadCommandTable } from './command-table.ts';
 import { createOutputSink } from './output-sink.ts';
-import { parseAllowedLocations, parseLocationMap, parseProperties } from './parse-command-line.ts';
+import { HELP, MAP, oneTable, parseAllowedLocations, parseLocationMap, parseProperties, parseSelect, positiveInt, wrap } from './command-args.ts';
 import { createBatchWriter } from './scan-output.ts';
 
 /** Parsed `tail` options. */
@@ -51,44 +51,34 @@ export function parseInterval(text: string): number {
  * @returns The options, or `help` when `--help` was given.
  */
 export function parseTailCommand(args: string[]): TailCommandOptions | { readonly command: 'help'; readonly topic: 'tail' } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' }, from: { type: 'string' }, interval: { type: 'string' }, format: { type: 'string' },
-        select: { type: 'string' }, filter: { type: 'string' }, 'batch-size': { type: 'string' }, 'skip-non-appends': { type: 'boolean' },
-        'case-insensitive': { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' },
-        map: { type: 'string', multiple: true }, 'allow-location': { type: 'string', multiple: true }, prop: { type: 'string', multiple: true },
-        ...CATALOG_OPTIONS,
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`tail: ${(error as Error).message}`, 'tail');
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = wrap('tail', () => parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      ...HELP, ...MAP,
+      from: { type: 'string' }, interval: { type: 'string' }, format: { type: 'string' },
+      select: { type: 'string' }, filter: { type: 'string' }, 'batch-size': { type: 'string' }, 'skip-non-appends': { type: 'boolean' },
+      'case-insensitive': { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' },
+    },
+  }));
   if (values.help) return { command: 'help', topic: 'tail' };
-  if (positionals.length === 0) throw new UsageError('tail: missing <table> (a table directory, or ns.table with -c NAME / --uri URI)', 'tail');
-  if (positionals.length > 1) throw new UsageError(`tail: unexpected argument ${JSON.stringify(positionals[1])}`, 'tail');
+  const table = oneTable(positionals, 'tail');
   const format = values.format ?? 'ndjson';
   if (format !== 'ndjson' && format !== 'csv') throw new UsageError(`--format expects ndjson or csv, got ${JSON.stringify(format)}`, 'tail');
   if (values.from !== undefined && !/^-?\d+$/.test(values.from.trim())) throw new UsageError(`--from expects a snapshot id (digits), got ${JSON.stringify(values.from)}`, 'tail');
-  const select = values.select?.split(',').map((s) => s.trim());
-  if (select !== undefined && select.some((s) => s === '')) throw new UsageError('--select has an empty column name', 'tail');
-  const batchSize = values['batch-size'];
-  if (batchSize !== undefined && (!/^\d+$/.test(batchSize) || Number(batchSize) === 0)) throw new UsageError(`--batch-size expects a positive integer, got ${JSON.stringify(batchSize)}`, 'tail');
+  const select = parseSelect(values.select, 'tail');
+  const batchSize = positiveInt('batch-size', values['batch-size'], 'tail');
   return {
     command: 'tail',
-    table: positionals[0]!,
+    table,
     ...parseCatalogChoice(values, 'tail'),
     ...(values.from !== undefined ? { fromSnapshotId: values.from.trim() } : {}),
     interval: values.interval !== undefined ? parseInterval(values.interval) : 1_000,
     format,
     ...(select !== undefined ? { select } : {}),
     ...(values.filter !== undefined ? { filter: values.filter } : {}),
-    ...(batchSize !== undefined ? { batchSize: Number(batchSize) } : {}),
+    ...(batchSize !== undefined ? { batchSize } : {}),
     skipNonAppends: values['skip-non-appends'] === true,
     caseSensitive: !values['case-insensitive'],
     quiet: values.quiet === true,

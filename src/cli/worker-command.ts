@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { describeError, exitCodeOf, EXIT_OK, UsageError } from './cli-error.ts';
 import type { CliEnv } from './cli-env.ts';
-import { parseProperties } from './parse-command-line.ts';
+import { HELP, parseProperties, positiveInt, wrap } from './command-args.ts';
 
 /** Help of `worker`. */
 export const WORKER_HELP = `Usage: iceberg-rx worker --redis <url> [options]
@@ -45,43 +45,29 @@ export interface WorkerCommandOptions {
   readonly quiet: boolean;
 }
 
-function integer(name: string, text: string | undefined, allowZero: boolean): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim()) || (!allowZero && Number(text) === 0)) {
-    throw new UsageError(`--${name} expects a ${allowZero ? 'non-negative' : 'positive'} integer, got ${JSON.stringify(text)}`, 'worker');
-  }
-  return Number(text);
-}
-
 /** Parses the arguments after `worker`. */
 export function parseWorkerCommand(args: string[]): WorkerCommandOptions | { readonly command: 'help'; readonly topic: 'worker' } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: false,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' }, redis: { type: 'string' }, queue: { type: 'string' }, concurrency: { type: 'string' },
-        'decode-workers': { type: 'string' }, grace: { type: 'string' }, 'lock-duration': { type: 'string' }, handler: { type: 'string' },
-        prop: { type: 'string', multiple: true }, quiet: { type: 'boolean', short: 'q' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`worker: ${(error as Error).message}`, 'worker');
-  }
-  const { values } = parsed;
+  const { values } = wrap('worker', () => parseArgs({
+    args,
+    allowPositionals: false,
+    strict: true,
+    options: {
+      ...HELP, redis: { type: 'string' }, queue: { type: 'string' }, concurrency: { type: 'string' },
+      'decode-workers': { type: 'string' }, grace: { type: 'string' }, 'lock-duration': { type: 'string' }, handler: { type: 'string' },
+      prop: { type: 'string', multiple: true }, quiet: { type: 'boolean', short: 'q' },
+    },
+  }));
   if (values.help) return { command: 'help', topic: 'worker' };
   if (values.redis === undefined) throw new UsageError('worker: --redis <url> is required', 'worker');
-  const decodeWorkers = integer('decode-workers', values['decode-workers'], true);
-  const lockDuration = integer('lock-duration', values['lock-duration'], false);
+  const decodeWorkers = positiveInt('decode-workers', values['decode-workers'], 'worker', true);
+  const lockDuration = positiveInt('lock-duration', values['lock-duration'], 'worker');
   return {
     command: 'worker',
     redis: values.redis,
     queue: values.queue ?? 'iceberg-rx',
-    concurrency: integer('concurrency', values.concurrency, false) ?? 1,
+    concurrency: positiveInt('concurrency', values.concurrency, 'worker') ?? 1,
     ...(decodeWorkers !== undefined ? { decodeWorkers } : {}),
-    graceSeconds: integer('grace', values.grace, true) ?? 30,
+    graceSeconds: positiveInt('grace', values.grace, 'worker', true) ?? 30,
     ...(lockDuration !== undefined ? { lockDuration } : {}),
     ...(values.handler !== undefined ? { handler: values.handler } : {}),
     properties: parseProperties(values.prop, 'worker'),

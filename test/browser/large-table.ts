@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildTable } from '../builder/build-table.ts';
+import { mulberry32 } from '../helpers/seeded-random.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -26,18 +27,6 @@ const WORDS = ['fast', 'late', 'gift', 'returned', 'fragile', 'express', 'bulk',
 const PRODUCTS = Array.from({ length: 1000 }, (_, i) => `product-${(i * 7919) % 1000}-${['mango', 'kiwi', 'plum', 'fig', 'lime'][i % 5]}-organic-premium-box`);
 const CUSTOMERS = Array.from({ length: 20_000 }, (_, i) => `customer-${((i * 104729) % 20_000).toString().padStart(5, '0')}@example.org`);
 const CITIES = Array.from({ length: 2000 }, (_, i) => `city-${i}-${WORDS[i % WORDS.length]}-${WORDS[(i * 7) % WORDS.length]}`);
-
-/** A deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DESCRIPTION_VERSION = createHash('sha256').update(JSON.stringify({ LARGE_TABLE_SHAPE, REGIONS, PRODUCTS, CUSTOMERS, CITIES, WORDS, v: 3 })).digest('hex').slice(0, 12);
 
@@ -82,7 +71,7 @@ export async function ensureLargeTable(): Promise<LargeTable> {
           generate: {
             batches: rowsPerFile / batchRows,
             batch: (b: number) => {
-              const random = prng(f * 1000 + b + 1);
+              const random = mulberry32(f * 1000 + b + 1);
               const first = f * rowsPerFile + b * batchRows;
               const id = new BigInt64Array(batchRows);
               const qty = new Int32Array(batchRows);

@@ -6,23 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTable } from '../../builder/build-table.ts';
 import { isIcebergScanError } from '../../../src/errors.ts';
 import { loadTable, versionOf } from '../../../src/table/load-table.ts';
+import { minimalMetadataJson } from '../../helpers/minimal-metadata.ts';
 
-function metadata(updated: number, location = 's3://b/t'): string {
-  return JSON.stringify({
-    'format-version': 2,
-    'table-uuid': 'u',
-    location,
-    'last-sequence-number': 0,
-    'last-updated-ms': updated,
-    'last-column-id': 1,
-    'current-schema-id': 0,
-    schemas: [{ type: 'struct', 'schema-id': 0, fields: [{ id: 1, name: 'a', required: false, type: 'int' }] }],
-    'default-spec-id': 0,
-    'partition-specs': [{ 'spec-id': 0, fields: [] }],
-    'last-partition-id': 999,
-    properties: { updated: String(updated) },
-  });
-}
+const metadata = minimalMetadataJson;
 
 function table(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(join(tmpdir(), 'load-table-'));

@@ -6,23 +6,9 @@ import { isIcebergScanError } from '../../../src/errors.ts';
 import { LocalFileIO } from '../../../src/io/local-file-io.ts';
 import { loadTable } from '../../../src/table/load-table.ts';
 import { Table } from '../../../src/table/table.ts';
+import { minimalMetadataJson } from '../../helpers/minimal-metadata.ts';
 
-function metadata(updated: number): string {
-  return JSON.stringify({
-    'format-version': 2,
-    'table-uuid': 'u',
-    location: 's3://b/t',
-    'last-sequence-number': 0,
-    'last-updated-ms': updated,
-    'last-column-id': 1,
-    'current-schema-id': 0,
-    schemas: [{ type: 'struct', 'schema-id': 0, fields: [{ id: 1, name: 'a', required: false, type: 'int' }] }],
-    'default-spec-id': 0,
-    'partition-specs': [{ 'spec-id': 0, fields: [] }],
-    'last-partition-id': 999,
-    properties: { updated: String(updated) },
-  });
-}
+const metadata = minimalMetadataJson;
 
 /** A table folder whose metadata/ holds `v1.metadata.json` … `vN.metadata.json`, hinted at N. */
 function tableFolder(versions: number): string {
