@@ -12,6 +12,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/ensure-built.ts';
 import { HAVE_ICEBERG_FIXTURES, ICEBERG_FIXTURES, REPO_ROOT } from '../helpers/fixture-paths.ts';
@@ -20,6 +21,7 @@ import { codeBlocks } from '../readme/readme-blocks.ts';
 const FIXTURE_TABLE = join(ICEBERG_FIXTURES, 'apache__impala/iceberg_v2_delete_positional'); // 2 rows after position deletes
 const SAMPLE_TABLE = join(REPO_ROOT, 'examples/sample-table'); // 299,226 rows after position deletes
 const WASM = 'decoder/iceberg-rx-decoder.wasm';
+const WRITER_WASM = 'decoder/iceberg-rx-writer.wasm';
 
 interface PackedFile {
   readonly path: string;
@@ -80,12 +82,13 @@ describe('npm pack', () => {
     expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'bin/iceberg-rx.mjs', 'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/cli/main.js']));
     // The decoder's wasm ships whenever the repository has it.
     expect(paths.includes(WASM)).toBe(existsSync(join(REPO_ROOT, WASM)));
+    expect(paths.includes(WRITER_WASM)).toBe(existsSync(join(REPO_ROOT, WRITER_WASM)));
   });
 
   it('holds no TypeScript sources, tests, benches, examples or fixtures', () => {
     const paths = packed.files.map((f) => f.path);
     expect(paths.filter((p) => /\.[cm]?ts$/.test(p) && !/\.d\.[cm]?ts$/.test(p))).toEqual([]);
-    expect(paths.filter((p) => !/^(dist\/|bin\/iceberg-rx\.mjs$|decoder\/iceberg-rx-decoder\.wasm$|README\.md$|LICENSE$|package\.json$)/.test(p))).toEqual([]);
+    expect(paths.filter((p) => !/^(dist\/|bin\/iceberg-rx\.mjs$|decoder\/iceberg-rx-(decoder|writer)\.wasm$|README\.md$|LICENSE$|package\.json$)/.test(p))).toEqual([]);
     expect(paths.filter((p) => /(^|\/)(test|tests|bench|examples|conformance|fixtures|marbles)\//.test(p))).toEqual([]);
   });
 });
@@ -97,6 +100,27 @@ describe('installed with --omit=dev into an empty project', () => {
     }
     const manifest = JSON.parse(readFileSync(join(project, 'node_modules/iceberg-rx/package.json'), 'utf8')) as { dependencies: Record<string, string> };
     expect(Object.keys(manifest.dependencies)).not.toContain('tsx');
+  });
+
+  it('exports iceberg-rx/distributed, whose Parquet writer finds its module in the installed package', () => {
+    const writer = join(project, 'node_modules/iceberg-rx/dist/distributed/parquet-writer.js');
+    writeFileSync(
+      join(project, 'distributed.mjs'),
+      [
+        "import { dispatchScan, runScanWorker } from 'iceberg-rx/distributed';",
+        "import { tableFromArrays, tableToIPC } from 'apache-arrow';",
+        `const { openParquetWriter } = await import(${JSON.stringify(pathToFileURL(writer).href)});`,
+        'const w = await openParquetWriter();',
+        "const parts = [w.write(tableToIPC(tableFromArrays({ id: Int32Array.from([1, 2, 3]) }), 'stream')), w.finish()];",
+        'w.close();',
+        'const file = Buffer.concat(parts);',
+        "console.log(JSON.stringify({ dispatch: typeof dispatchScan, worker: typeof runScanWorker, head: file.subarray(0, 4).toString(), tail: file.subarray(-4).toString(), bytes: file.length }));",
+        '',
+      ].join('\n'),
+    );
+    const out = JSON.parse(ok(run(process.execPath, ['distributed.mjs'], project), 'node distributed.mjs').trim()) as Record<string, unknown>;
+    expect(out).toMatchObject({ dispatch: 'function', worker: 'function', head: 'PAR1', tail: 'PAR1' });
+    expect(out.bytes).toBeGreaterThan(8);
   });
 
   it('is imported by plain JavaScript on plain node, which scans tables', () => {
