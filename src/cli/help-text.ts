@@ -2,6 +2,20 @@
  * `--help` text of `iceberg-rx` and of each of its commands.
  */
 
+/** The options of every command that loads a table: where its files are, and its catalog. */
+const TABLE_OPTIONS_HELP = `  --map <from>=<to>     location prefix map for moved tables (repeatable)
+  --allow-location <p>  also read files under prefix p outside the table location, where they
+                        are (add_files, migrations; repeatable; * allows any location)
+  --prop <key>=<value>  FileIO property, PyIceberg names (repeatable): s3.endpoint, s3.region,
+                        s3.access-key-id, s3.secret-access-key, s3.session-token,
+                        s3.path-style-access, s3.request-timeout (s), header.<Name> (HTTP)
+  -c, --catalog <name>  <table> is ns.table in catalog <name> of .pyiceberg.yaml or the
+                        PYICEBERG_CATALOG__<NAME>__<PROPERTY> variables (--prop adds properties)
+  --uri <uri>           <table> is ns.table in the Iceberg REST catalog at <uri>
+  --token <token>       bearer token of the catalog
+  --credential <id:secret>  OAuth2 client credentials of the catalog
+`;
+
 /** Help of the program (no command, or `--help` before a command). */
 export const MAIN_HELP = `iceberg-rx: stream an Apache Iceberg table from the command line
 
@@ -47,18 +61,7 @@ Options:
   --batch-size <n>      rows per batch (default 131072)
   --concurrency <n>     files read at once (default 4)
   --decode-workers <n>  Parquet decode threads (default: one per core; 0 decodes on the main thread)
-  --map <from>=<to>     location prefix map for moved tables (repeatable)
-  --allow-location <p>  also read files under prefix p outside the table location, where they
-                        are (add_files, migrations; repeatable; * allows any location)
-  --prop <key>=<value>  FileIO property, PyIceberg names (repeatable): s3.endpoint, s3.region,
-                        s3.access-key-id, s3.secret-access-key, s3.session-token,
-                        s3.path-style-access, s3.request-timeout (s), header.<Name> (HTTP)
-  -c, --catalog <name>  <table> is ns.table in catalog <name> of .pyiceberg.yaml or the
-                        PYICEBERG_CATALOG__<NAME>__<PROPERTY> variables (--prop adds properties)
-  --uri <uri>           <table> is ns.table in the Iceberg REST catalog at <uri>
-  --token <token>       bearer token of the catalog
-  --credential <id:secret>  OAuth2 client credentials of the catalog
-  --case-insensitive    match --select and --filter names case-insensitively
+${TABLE_OPTIONS_HELP}  --case-insensitive    match --select and --filter names case-insensitively
   --stats               print one JSON object of scan statistics to stderr at the end
   --quiet               no progress display
   -h, --help            show this help
@@ -78,18 +81,7 @@ sort orders, snapshots and refs, and properties.
 
 Options:
   --json                print one JSON object instead of text
-  --map <from>=<to>     location prefix map for moved tables (repeatable)
-  --allow-location <p>  also read files under prefix p outside the table location, where they
-                        are (add_files, migrations; repeatable; * allows any location)
-  --prop <key>=<value>  FileIO property, PyIceberg names (repeatable): s3.endpoint, s3.region,
-                        s3.access-key-id, s3.secret-access-key, s3.session-token,
-                        s3.path-style-access, s3.request-timeout (s), header.<Name> (HTTP)
-  -c, --catalog <name>  <table> is ns.table in catalog <name> of .pyiceberg.yaml or the
-                        PYICEBERG_CATALOG__<NAME>__<PROPERTY> variables (--prop adds properties)
-  --uri <uri>           <table> is ns.table in the Iceberg REST catalog at <uri>
-  --token <token>       bearer token of the catalog
-  --credential <id:secret>  OAuth2 client credentials of the catalog
-  -h, --help            show this help
+${TABLE_OPTIONS_HELP}  -h, --help            show this help
 `;
 
 /** Help of `plan`. */
@@ -105,18 +97,7 @@ Options:
   --as-of <time>        plan the snapshot current at this time (ISO-8601 or epoch milliseconds)
   --from-snapshot <id>  plan only the files appended after this snapshot (--to-snapshot <id>
                         ends the range, default current; --skip-non-appends skips overwrites)
-  --map <from>=<to>     location prefix map for moved tables (repeatable)
-  --allow-location <p>  also read files under prefix p outside the table location, where they
-                        are (add_files, migrations; repeatable; * allows any location)
-  --prop <key>=<value>  FileIO property, PyIceberg names (repeatable): s3.endpoint, s3.region,
-                        s3.access-key-id, s3.secret-access-key, s3.session-token,
-                        s3.path-style-access, s3.request-timeout (s), header.<Name> (HTTP)
-  -c, --catalog <name>  <table> is ns.table in catalog <name> of .pyiceberg.yaml or the
-                        PYICEBERG_CATALOG__<NAME>__<PROPERTY> variables (--prop adds properties)
-  --uri <uri>           <table> is ns.table in the Iceberg REST catalog at <uri>
-  --token <token>       bearer token of the catalog
-  --credential <id:secret>  OAuth2 client credentials of the catalog
-  --case-insensitive    match --filter names case-insensitively
+${TABLE_OPTIONS_HELP}  --case-insensitive    match --filter names case-insensitively
   --json                print one JSON object per task (NDJSON) and a final summary object
   -h, --help            show this help
 `;
@@ -135,18 +116,7 @@ Options:
   --as-of <time>        count the snapshot current at this time (ISO-8601 or epoch milliseconds)
   --from-snapshot <id>  count only the rows appended after this snapshot (--to-snapshot <id>
                         ends the range, default current; --skip-non-appends skips overwrites)
-  --map <from>=<to>     location prefix map for moved tables (repeatable)
-  --allow-location <p>  also read files under prefix p outside the table location, where they
-                        are (add_files, migrations; repeatable; * allows any location)
-  --prop <key>=<value>  FileIO property, PyIceberg names (repeatable): s3.endpoint, s3.region,
-                        s3.access-key-id, s3.secret-access-key, s3.session-token,
-                        s3.path-style-access, s3.request-timeout (s), header.<Name> (HTTP)
-  -c, --catalog <name>  <table> is ns.table in catalog <name> of .pyiceberg.yaml or the
-                        PYICEBERG_CATALOG__<NAME>__<PROPERTY> variables (--prop adds properties)
-  --uri <uri>           <table> is ns.table in the Iceberg REST catalog at <uri>
-  --token <token>       bearer token of the catalog
-  --credential <id:secret>  OAuth2 client credentials of the catalog
-  --case-insensitive    match --filter names case-insensitively
+${TABLE_OPTIONS_HELP}  --case-insensitive    match --filter names case-insensitively
   --stats               print one JSON object of scan statistics to stderr (filesCountedFromMetadata:
                         files answered by their record counts; files: files read)
   -h, --help            show this help
