@@ -18,11 +18,11 @@
  *   node scripts/build-browser.mjs --if-stale  rebuild only when src/ or the inputs changed
  *   node scripts/build-browser.mjs --json      also print the sizes as JSON on stdout
  */
-import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { filesUnder, inputHash } from './build-inputs.mjs';
 import { gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -60,23 +60,15 @@ const BUILTIN_SHIMS = {
   os: 'browser/node/os.ts',
 };
 
-function filesUnder(dir) {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath ?? e.path, e.name))
-    .sort();
-}
-
-function inputHash() {
-  const h = createHash('sha256').update(`esbuild ${esbuild.version}\n`);
+/** Hash of everything the bundle depends on: the sources, the decoder module, the lock file, esbuild's version, this script. */
+function bundleHash() {
   const inputs = [
     ...filesUnder(join(root, 'src')),
     join(root, 'decoder', 'iceberg-rx-decoder.wasm'),
     join(root, 'package-lock.json'),
     fileURLToPath(import.meta.url),
   ];
-  for (const file of inputs) if (existsSync(file)) h.update(`${relative(root, file)}\n`).update(readFileSync(file)).update('\n');
-  return h.digest('hex');
+  return inputHash(root, `esbuild ${esbuild.version}`, inputs);
 }
 
 /** The source of the bundle's `zod` module: a `z` with the members src/ uses. */
@@ -211,7 +203,7 @@ function report(sizes, metafile) {
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
-  const hash = inputHash();
+  const hash = bundleHash();
   const json = process.argv.includes('--json');
   if (process.argv.includes('--if-stale') && existsSync(join(out, stampName)) && readFileSync(join(out, stampName), 'utf8') === hash) {
     const ok = report(measure());

@@ -12,33 +12,23 @@
  * leaves the old dist/ whole, and a test run reading dist/ never sees a half-written one.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { filesUnder, inputHash } from './build-inputs.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const stampName = '.build-hash';
 
-function filesUnder(dir) {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath ?? e.path, e.name))
-    .sort();
-}
-
 /** Hash of everything the output depends on: the sources, the tsc configs, tsc's version, this script. */
-function inputHash() {
+function buildHash() {
   const tsc = createRequire(join(root, 'package.json'))('typescript/package.json').version;
-  const h = createHash('sha256').update(`typescript ${tsc}\n`);
-  const inputs = [...filesUnder(join(root, 'src')), join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json'), fileURLToPath(import.meta.url)];
-  for (const file of inputs) h.update(`${relative(root, file)}\n`).update(readFileSync(file)).update('\n');
-  return h.digest('hex');
+  return inputHash(root, `typescript ${tsc}`, [...filesUnder(join(root, 'src')), join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json'), fileURLToPath(import.meta.url)]);
 }
 
-const hash = inputHash();
+const hash = buildHash();
 if (process.argv.includes('--if-stale') && existsSync(join(dist, stampName)) && readFileSync(join(dist, stampName), 'utf8') === hash) {
   console.error('build: dist/ is up to date');
   process.exit(0);
